@@ -1,0 +1,79 @@
+package io.eventhub;
+
+import io.eventhub.bridge.Bridge;
+import io.eventhub.config.HubConfig;
+import io.eventhub.http.Health;
+import io.eventhub.http.HubServerVerticle;
+import io.eventhub.http.StaticAssets;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** One hub instance: wires configuration, bridge and HTTP servers, and drains them on the way out. */
+public final class Hub {
+  private static final Logger log = LoggerFactory.getLogger(Hub.class);
+
+  private final Vertx vertx;
+  private final HubConfig config;
+  private final Bridge bridge;
+  private final AtomicReference<HubServerVerticle> firstServer = new AtomicReference<>();
+  private Future<Void> stopped;
+
+  private Hub(Vertx vertx, HubConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.bridge = new Bridge(vertx, config.bridge());
+  }
+
+  /** Deploys the HTTP servers; the future fails if the port cannot be bound. */
+  public static Future<Hub> start(Vertx vertx, HubConfig config) {
+    Hub hub = new Hub(vertx, config);
+    Health health = new Health(vertx, hub.bridge.connections());
+    StaticAssets assets = new StaticAssets();
+    long heartbeat = config.bridge().heartbeatMillis();
+    vertx.setPeriodic(heartbeat, heartbeat, id -> hub.bridge.connections().heartbeat());
+    return vertx.deployVerticle(() -> {
+          HubServerVerticle server = new HubServerVerticle(config, hub.bridge, health, assets);
+          hub.firstServer.compareAndSet(null, server);
+          return server;
+        }, new DeploymentOptions().setInstances(config.http().instances()))
+        .map(id -> hub);
+  }
+
+  public int port() {
+    return firstServer.get().actualPort();
+  }
+
+  public Bridge bridge() {
+    return bridge;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Graceful stop: readiness turns false, every client is told to reconnect ({@code 4000}), and Vert.x
+   * closes once the clients are gone or {@code shutdown.drainSeconds} have passed, whichever is first.
+   */
+  public synchronized Future<Void> stop() {
+    if (stopped == null) {
+      int clients = bridge.connections().count();
+      log.info("Draining: telling {} clients to reconnect elsewhere (at most {} s)", clients,
+          config.shutdown().drainSeconds());
+      stopped = bridge.connections().drain()
+          .timeout(Math.max(1, config.shutdown().drainSeconds()), TimeUnit.SECONDS)
+          .recover(e -> {
+            log.warn("Drain time over with {} clients still connected; closing them", bridge.connections().count());
+            return Future.succeededFuture();
+          })
+          .compose(v -> vertx.close());
+    }
+    return stopped;
+  }
+}

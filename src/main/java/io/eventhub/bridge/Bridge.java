@@ -1,0 +1,60 @@
+package io.eventhub.bridge;
+
+import io.eventhub.auth.Identity;
+import io.eventhub.config.HubConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/**
+ * The event bus bridge of one hub instance: the entry point the HTTP layer hands accepted client
+ * connections to, whatever their transport. Shared by all HTTP server verticles of the instance.
+ */
+public final class Bridge {
+  private final Vertx vertx;
+  private final HubConfig.Bridge config;
+  private final FanOut fanOut;
+  private final Connections connections = new Connections();
+
+  public Bridge(Vertx vertx, HubConfig.Bridge config) {
+    this.vertx = vertx;
+    this.config = config;
+    this.fanOut = new FanOut(vertx.eventBus());
+  }
+
+  /** A raw WebSocket at {@code /eventbus/websocket}: one bridge frame per text frame. */
+  public void attachRaw(ServerWebSocket socket, Identity identity) {
+    new RawWebSocketConnection(this, socket, identity).opened();
+  }
+
+  /** SockJS's websocket transport, framed by the hub itself so each event's frame is shared. */
+  public void attachSockJsWebSocket(ServerWebSocket socket, Identity identity) {
+    new SockJsWebSocketConnection(this, socket, identity).opened();
+  }
+
+  /** Any other SockJS transport (streaming, polling), framed by vertx-web's SockJS session. */
+  public void attachSockJs(SockJSSocket socket, Identity identity) {
+    new SockJsSessionConnection(this, socket, identity).opened();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public HubConfig.Bridge config() {
+    return config;
+  }
+
+  public EventBus bus() {
+    return vertx.eventBus();
+  }
+
+  public FanOut fanOut() {
+    return fanOut;
+  }
+
+  public Connections connections() {
+    return connections;
+  }
+}

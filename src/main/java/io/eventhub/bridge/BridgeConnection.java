@@ -1,0 +1,322 @@
+package io.eventhub.bridge;
+
+import io.eventhub.auth.Identity;
+import io.eventhub.config.HubConfig;
+import io.vertx.core.Context;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One client, whatever its transport: reads bridge frames (register, unregister, send, publish,
+ * ping), enforces permissions and limits, and writes what the fan-out delivers. All methods run on the
+ * connection's own context; subclasses only move bytes.
+ */
+public abstract class BridgeConnection implements Subscriber {
+  private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
+  /** Replies a client may owe at once; more would let one client pin unbounded messages. */
+  private static final int MAX_PENDING_REPLIES = 1000;
+
+  protected final Bridge bridge;
+  private final HubConfig.Bridge limits;
+  private final Context context;
+  private final Identity identity;
+  private final AddressRules rules;
+  private final String transport;
+  private final Set<String> subscriptions = new HashSet<>();
+  private final Map<String, Message<Object>> pendingReplies = new HashMap<>();
+  private long rateWindowStart;
+  private int rateWindowCount;
+  private long dropped;
+  private boolean closed;
+
+  protected BridgeConnection(Bridge bridge, Context context, Identity identity, String transport) {
+    this.bridge = bridge;
+    this.limits = bridge.config();
+    this.context = context;
+    this.identity = identity;
+    this.rules = AddressRules.of(limits.permissions(), identity);
+    this.transport = transport;
+  }
+
+  /** Writes one frame now. */
+  protected abstract void writeFrame(OutboundFrame frame);
+
+  /** Writes a turn's worth of frames for one address. */
+  protected abstract void writeBatch(Batch batch);
+
+  protected abstract boolean writeQueueFull();
+
+  /** Tells the client why and closes; the transport reports the end through {@link #onTransportClosed()}. */
+  protected abstract void closeTransport(int code, String reason);
+
+  /** Keeps idle connections (and the proxies in between) alive; transports that need none do nothing. */
+  protected void heartbeat() {
+  }
+
+  @Override
+  public Context context() {
+    return context;
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  public String transport() {
+    return transport;
+  }
+
+  public long droppedFrames() {
+    return dropped;
+  }
+
+  public boolean closed() {
+    return closed;
+  }
+
+  protected void opened() {
+    bridge.connections().add(this);
+  }
+
+  /** One bridge frame from the client, as text. */
+  protected void handleMessage(String text) {
+    if (closed) {
+      return;
+    }
+    if (exceedsFrameLimit(text)) {
+      writeFrame(OutboundFrame.err(ErrorCode.FRAME_TOO_LARGE,
+          "frame exceeds " + limits.maxFrameBytes() + " bytes", null));
+      close(CloseCodes.FRAME_TOO_LARGE, "frame too large");
+      return;
+    }
+    if (!withinRate()) {
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      refuse(ErrorCode.INVALID_JSON, "frame is not a JSON object", null);
+      return;
+    }
+    handleFrame(frame);
+  }
+
+  private void handleFrame(JsonObject frame) {
+    Object type = frame.getValue("type");
+    if (!(type instanceof String)) {
+      refuse(ErrorCode.UNKNOWN_TYPE, "frame has no \"type\" string", null);
+      return;
+    }
+    if ("ping".equals(type)) {
+      return;
+    }
+    if (!"register".equals(type) && !"unregister".equals(type) && !"send".equals(type) && !"publish".equals(type)) {
+      refuse(ErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + type + "\"", null);
+      return;
+    }
+    InboundFrame inbound;
+    try {
+      inbound = InboundFrame.parse(frame);
+    } catch (InboundFrame.Invalid e) {
+      refuse(e.code, e.getMessage(), e.replyAddress);
+      return;
+    }
+    switch (inbound.type()) {
+      case "register" -> register(inbound.address());
+      case "unregister" -> unregister(inbound.address());
+      case "publish" -> publish(inbound);
+      default -> send(inbound);
+    }
+  }
+
+  private void register(String address) {
+    if (!rules.maySubscribe(address)) {
+      refuse(ErrorCode.ACCESS_DENIED, "not allowed to subscribe to " + address, address);
+    } else if (subscriptions.contains(address)) {
+      return;
+    } else if (subscriptions.size() >= limits.maxSubscriptionsPerConnection()) {
+      refuse(ErrorCode.MAX_SUBSCRIPTIONS,
+          "at most " + limits.maxSubscriptionsPerConnection() + " subscriptions per connection", address);
+    } else {
+      subscriptions.add(address);
+      bridge.fanOut().subscribe(address, this);
+    }
+  }
+
+  private void unregister(String address) {
+    if (subscriptions.remove(address)) {
+      bridge.fanOut().unsubscribe(address, this);
+    }
+  }
+
+  private void publish(InboundFrame frame) {
+    if (!rules.mayPublish(frame.address())) {
+      refuse(ErrorCode.ACCESS_DENIED, "not allowed to publish to " + frame.address(), null);
+      return;
+    }
+    bridge.bus().publish(frame.address(), frame.body(), frame.deliveryOptions());
+  }
+
+  private void send(InboundFrame frame) {
+    Message<Object> awaitingReply = pendingReplies.remove(frame.address());
+    if (awaitingReply != null) {
+      reply(awaitingReply, frame);
+      return;
+    }
+    if (!rules.maySend(frame.address())) {
+      refuse(ErrorCode.ACCESS_DENIED, "not allowed to send to " + frame.address(), frame.replyAddress());
+      return;
+    }
+    DeliveryOptions options = frame.deliveryOptions();
+    if (frame.replyAddress() == null) {
+      bridge.bus().send(frame.address(), frame.body(), options);
+      return;
+    }
+    options.setSendTimeout(limits.replyTimeoutMillis());
+    bridge.bus().request(frame.address(), frame.body(), options)
+        .onComplete(result -> forwardReply(frame.replyAddress(), result.result(), result.cause()));
+  }
+
+  private void reply(Message<Object> message, InboundFrame frame) {
+    DeliveryOptions options = frame.deliveryOptions();
+    if (frame.replyAddress() == null) {
+      message.reply(frame.body(), options);
+      return;
+    }
+    options.setSendTimeout(limits.replyTimeoutMillis());
+    message.replyAndRequest(frame.body(), options)
+        .onComplete(result -> forwardReply(frame.replyAddress(), result.result(), result.cause()));
+  }
+
+  private void forwardReply(String replyAddress, Message<Object> reply, Throwable failure) {
+    if (closed) {
+      if (reply != null && reply.replyAddress() != null) {
+        reply.fail(ReplyFailureCodes.CLIENT_GONE, "client disconnected");
+      }
+      return;
+    }
+    if (failure != null) {
+      ReplyException replyFailure = failure instanceof ReplyException r ? r : null;
+      writeFrame(OutboundFrame.replyFailure(replyAddress,
+          replyFailure != null ? replyFailure.failureCode() : -1,
+          replyFailure != null ? replyFailure.failureType().name() : "RECIPIENT_FAILURE",
+          failure.getMessage()));
+      return;
+    }
+    writeFrame(OutboundFrame.rec(replyAddress, reply.body(), reply.headers(), awaitReply(reply)));
+  }
+
+  @Override
+  public void deliver(Batch batch) {
+    if (closed) {
+      return;
+    }
+    if (writeQueueFull()) {
+      slowConsumer(batch.size());
+      return;
+    }
+    writeBatch(batch);
+  }
+
+  @Override
+  public void deliverPointToPoint(String address, Message<Object> message) {
+    if (closed || writeQueueFull()) {
+      message.fail(ReplyFailureCodes.CLIENT_GONE, "client cannot take the message");
+      if (!closed) {
+        slowConsumer(1);
+      }
+      return;
+    }
+    writeFrame(OutboundFrame.rec(address, message.body(), message.headers(), awaitReply(message)));
+  }
+
+  /** Remembers a message whose sender awaits the client's reply, until the reply timeout. */
+  private String awaitReply(Message<Object> message) {
+    String replyAddress = message.replyAddress();
+    if (replyAddress == null || pendingReplies.size() >= MAX_PENDING_REPLIES) {
+      return null;
+    }
+    pendingReplies.put(replyAddress, message);
+    bridge.vertx().setTimer(limits.replyTimeoutMillis(), id -> pendingReplies.remove(replyAddress));
+    return replyAddress;
+  }
+
+  private void slowConsumer(int frames) {
+    if (limits.slowConsumerPolicy() == HubConfig.SlowConsumerPolicy.DISCONNECT) {
+      log.info("Disconnecting a slow {} client: its write queue is over {} bytes", transport,
+          limits.writeQueueMaxBytes());
+      close(CloseCodes.SLOW_CONSUMER, "slow consumer");
+    } else {
+      dropped += frames;
+      bridge.connections().countDropped(frames);
+    }
+  }
+
+  private boolean exceedsFrameLimit(String text) {
+    int max = limits.maxFrameBytes();
+    if (text.length() > max) {
+      return true;
+    }
+    return text.length() * 3L > max && text.getBytes(StandardCharsets.UTF_8).length > max;
+  }
+
+  /** Fixed one-second windows: over the limit, frames are refused; over twice the limit, the client is cut off. */
+  private boolean withinRate() {
+    long now = System.nanoTime();
+    if (now - rateWindowStart >= 1_000_000_000L) {
+      rateWindowStart = now;
+      rateWindowCount = 0;
+    }
+    int max = limits.maxMessagesPerSecond();
+    rateWindowCount++;
+    if (rateWindowCount <= max) {
+      return true;
+    }
+    if (rateWindowCount > 2 * max) {
+      close(CloseCodes.RATE_LIMITED, "message rate exceeded");
+    } else {
+      refuse(ErrorCode.RATE_LIMITED, "more than " + max + " messages per second", null);
+    }
+    return false;
+  }
+
+  private void refuse(ErrorCode code, String message, String address) {
+    writeFrame(OutboundFrame.err(code, message, address));
+  }
+
+  /** Closes with a code and reason the client can act on. Idempotent. */
+  public void close(int code, String reason) {
+    if (closed) {
+      return;
+    }
+    closeTransport(code, reason);
+    onTransportClosed();
+  }
+
+  /** The transport is gone: release everything this connection held. Idempotent. */
+  protected void onTransportClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (String address : subscriptions) {
+      bridge.fanOut().unsubscribe(address, this);
+    }
+    subscriptions.clear();
+    pendingReplies.values().forEach(m -> m.fail(ReplyFailureCodes.CLIENT_GONE, "client disconnected"));
+    pendingReplies.clear();
+    bridge.connections().remove(this);
+  }
+}

@@ -1,0 +1,16 @@
+package io.eventhub.bridge;
+
+/** WebSocket / SockJS close codes the hub uses; the hosted client script decides on them whether to retry. */
+public final class CloseCodes {
+  /** The hub is draining (rolling update): reconnect, to another instance. */
+  public static final int RECONNECT = 4000;
+  public static final int UNAUTHENTICATED = 4401;
+  public static final int FORBIDDEN = 4403;
+  public static final int UNAVAILABLE = 4503;
+  /** The client did not read fast enough and its write queue filled up. */
+  public static final int SLOW_CONSUMER = 4008;
+  public static final int FRAME_TOO_LARGE = 4009;
+  public static final int RATE_LIMITED = 4029;
+
+  private CloseCodes() {}
+}

@@ -1,0 +1,61 @@
+package io.eventhub.bridge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Every open client connection of this instance, for counting, heartbeats and draining. */
+public final class Connections {
+  private final Set<BridgeConnection> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong droppedFrames = new AtomicLong();
+  private final Promise<Void> emptied = Promise.promise();
+  private volatile boolean draining;
+
+  void add(BridgeConnection connection) {
+    open.add(connection);
+  }
+
+  void remove(BridgeConnection connection) {
+    open.remove(connection);
+    if (draining && open.isEmpty()) {
+      emptied.tryComplete();
+    }
+  }
+
+  void countDropped(int frames) {
+    droppedFrames.addAndGet(frames);
+  }
+
+  public int count() {
+    return open.size();
+  }
+
+  public long droppedFrames() {
+    return droppedFrames.get();
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Sends a heartbeat on every connection, each on its own context. */
+  public void heartbeat() {
+    open.forEach(c -> c.context().runOnContext(v -> c.heartbeat()));
+  }
+
+  /**
+   * Stops taking clients and closes every connection with {@link CloseCodes#RECONNECT}; completes when
+   * the last connection is gone.
+   */
+  public Future<Void> drain() {
+    draining = true;
+    open.forEach(c -> c.context().runOnContext(v -> c.close(CloseCodes.RECONNECT, "reconnect")));
+    if (open.isEmpty()) {
+      emptied.tryComplete();
+    }
+    return emptied.future();
+  }
+}

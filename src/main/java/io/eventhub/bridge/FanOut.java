@@ -1,0 +1,198 @@
+package io.eventhub.bridge;
+
+import io.vertx.core.Context;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The per-instance subscription table: address -> the connections subscribed to it, grouped by the
+ * event loop they live on. It holds exactly one event-bus consumer per address with subscribers
+ * (added with the first, removed after the last), so bus registrations grow with distinct addresses,
+ * never with clients. Each event is encoded once; each event loop receives one task per turn that
+ * writes the same bytes to all of its connections on that address.
+ */
+public final class FanOut {
+  private static final Logger log = LoggerFactory.getLogger(FanOut.class);
+  /** Caps one SockJS frame; the rest of a backlog goes out on the next turn. */
+  private static final int MAX_BATCH = 256;
+
+  private final EventBus bus;
+  private final Map<String, AddressEntry> entries = new HashMap<>();
+
+  public FanOut(EventBus bus) {
+    this.bus = bus;
+  }
+
+  /** Called on the subscriber's context. */
+  public synchronized void subscribe(String address, Subscriber subscriber) {
+    entries.computeIfAbsent(address, AddressEntry::new).add(subscriber);
+  }
+
+  /** Called on the subscriber's context. */
+  public synchronized void unsubscribe(String address, Subscriber subscriber) {
+    AddressEntry entry = entries.get(address);
+    if (entry != null && entry.remove(subscriber) && entry.subscribers == 0) {
+      entries.remove(address);
+      entry.consumer.unregister();
+    }
+  }
+
+  /** Event-bus consumers this instance holds: one per distinct subscribed address. */
+  public synchronized int consumerCount() {
+    return entries.size();
+  }
+
+  public synchronized int subscriptionCount() {
+    return entries.values().stream().mapToInt(e -> e.subscribers).sum();
+  }
+
+  private final class AddressEntry {
+    final String address;
+    final MessageConsumer<Object> consumer;
+    /** Copy-on-write: read lock-free by the consumer, replaced under the FanOut lock. */
+    volatile LoopGroup[] groups = new LoopGroup[0];
+    int subscribers;
+    private int nextGroup;
+
+    AddressEntry(String address) {
+      this.address = address;
+      this.consumer = bus.consumer(address, this::onMessage);
+    }
+
+    void add(Subscriber subscriber) {
+      LoopGroup group = groupFor(subscriber.context());
+      if (group == null) {
+        group = new LoopGroup(address, subscriber.context());
+        groups = append(groups, group);
+      }
+      group.add(subscriber);
+      subscribers++;
+    }
+
+    boolean remove(Subscriber subscriber) {
+      LoopGroup group = groupFor(subscriber.context());
+      if (group == null || !group.remove(subscriber)) {
+        return false;
+      }
+      subscribers--;
+      if (group.subscribers.length == 0) {
+        groups = Arrays.stream(groups).filter(g -> g != group).toArray(LoopGroup[]::new);
+      }
+      return true;
+    }
+
+    private LoopGroup groupFor(Context context) {
+      for (LoopGroup group : groups) {
+        if (group.context == context) {
+          return group;
+        }
+      }
+      return null;
+    }
+
+    private void onMessage(Message<Object> message) {
+      LoopGroup[] current = groups;
+      if (current.length == 0) {
+        return;
+      }
+      if (message.isSend()) {
+        current[Math.floorMod(nextGroup++, current.length)].deliverOne(message);
+        return;
+      }
+      OutboundFrame frame;
+      try {
+        frame = OutboundFrame.rec(address, message.body(), message.headers(), null);
+      } catch (RuntimeException e) {
+        log.warn("Dropped an event on {} whose body cannot be encoded as JSON: {}", address, e.toString());
+        return;
+      }
+      for (LoopGroup group : current) {
+        group.enqueue(frame);
+      }
+    }
+  }
+
+  /** The connections on one address that live on one event loop. */
+  private static final class LoopGroup {
+    final String address;
+    final Context context;
+    /** Copy-on-write, so a delivery that closes a connection cannot disturb the loop over the others. */
+    volatile Subscriber[] subscribers = new Subscriber[0];
+    final Queue<OutboundFrame> pending = new ConcurrentLinkedQueue<>();
+    final AtomicBoolean scheduled = new AtomicBoolean();
+    int nextSubscriber;
+
+    LoopGroup(String address, Context context) {
+      this.address = address;
+      this.context = context;
+    }
+
+    void add(Subscriber subscriber) {
+      subscribers = append(subscribers, subscriber);
+    }
+
+    boolean remove(Subscriber subscriber) {
+      Subscriber[] before = subscribers;
+      Subscriber[] after = Arrays.stream(before).filter(s -> s != subscriber).toArray(Subscriber[]::new);
+      subscribers = after;
+      return after.length != before.length;
+    }
+
+    void enqueue(OutboundFrame frame) {
+      pending.add(frame);
+      if (scheduled.compareAndSet(false, true)) {
+        context.runOnContext(v -> flush());
+      }
+    }
+
+    private void flush() {
+      scheduled.set(false);
+      List<OutboundFrame> frames = new ArrayList<>();
+      OutboundFrame frame;
+      while (frames.size() < MAX_BATCH && (frame = pending.poll()) != null) {
+        frames.add(frame);
+      }
+      if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
+        context.runOnContext(v -> flush());
+      }
+      if (frames.isEmpty()) {
+        return;
+      }
+      Batch batch = new Batch(frames);
+      for (Subscriber subscriber : subscribers) {
+        subscriber.deliver(batch);
+      }
+    }
+
+    void deliverOne(Message<Object> message) {
+      context.runOnContext(v -> {
+        Subscriber[] current = subscribers;
+        if (current.length == 0) {
+          message.fail(ReplyFailure.NO_HANDLERS.toInt(), "no client subscribed to " + address);
+          return;
+        }
+        current[Math.floorMod(nextSubscriber++, current.length)].deliverPointToPoint(address, message);
+      });
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T[] append(T[] array, T item) {
+    T[] longer = Arrays.copyOf(array, array.length + 1);
+    longer[array.length] = item;
+    return longer;
+  }
+}

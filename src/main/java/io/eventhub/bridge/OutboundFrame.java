@@ -1,0 +1,86 @@
+package io.eventhub.bridge;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One bridge frame for clients, encoded once and shared by every connection it goes to. The raw
+ * endpoint writes {@link #json()} as a text frame; SockJS connections write it as an element of an
+ * {@code a[...]} frame, whose escaped form is also computed once, on first use.
+ */
+public final class OutboundFrame {
+  private final Buffer json;
+  private volatile Buffer sockJsElement;
+  private volatile Buffer sockJsFrame;
+
+  private OutboundFrame(Buffer json) {
+    this.json = json;
+  }
+
+  public static OutboundFrame of(JsonObject frame) {
+    return new OutboundFrame(frame.toBuffer());
+  }
+
+  /** A message for a client ({@code rec}); {@code replyAddress} is set when the sender awaits a reply. */
+  public static OutboundFrame rec(String address, Object body, MultiMap headers, String replyAddress) {
+    JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("body", body);
+    if (headers != null && !headers.isEmpty()) {
+      JsonObject headersJson = new JsonObject();
+      headers.forEach(headersJson::put);
+      frame.put("headers", headersJson);
+    }
+    if (replyAddress != null) {
+      frame.put("replyAddress", replyAddress);
+    }
+    return of(frame);
+  }
+
+  /**
+   * An error for the client. {@code address} is the reply address or subscription it concerns, so the
+   * official client hands it to the right callback; null for a connection-level error.
+   */
+  public static OutboundFrame err(ErrorCode code, String message, String address) {
+    JsonObject frame = new JsonObject().put("type", "err").put("body", code.wire()).put("message", message);
+    if (address != null) {
+      frame.put("address", address).put("failureCode", -1).put("failureType", code.wire());
+    }
+    return of(frame);
+  }
+
+  /** Reply failure in the shape the official client passes to a {@code send} callback. */
+  public static OutboundFrame replyFailure(String replyAddress, int failureCode, String failureType, String message) {
+    return of(new JsonObject().put("type", "err").put("address", replyAddress)
+        .put("failureCode", failureCode).put("failureType", failureType).put("message", message));
+  }
+
+  public Buffer json() {
+    return json;
+  }
+
+  public int size() {
+    return json.length();
+  }
+
+  /** The frame as a JSON string literal, one element of a SockJS {@code a[...]} array. */
+  Buffer sockJsElement() {
+    Buffer element = sockJsElement;
+    if (element == null) {
+      element = Buffer.buffer(Json.encode(json.toString()));
+      sockJsElement = element;
+    }
+    return element;
+  }
+
+  /** The frame alone in a SockJS message frame: {@code a["..."]}. */
+  Buffer sockJsFrame() {
+    Buffer frame = sockJsFrame;
+    if (frame == null) {
+      Buffer element = sockJsElement();
+      frame = Buffer.buffer(element.length() + 3).appendString("a[").appendBuffer(element).appendString("]");
+      sockJsFrame = frame;
+    }
+    return frame;
+  }
+}

@@ -1,0 +1,45 @@
+package io.eventhub.bridge;
+
+import io.eventhub.auth.Identity;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/**
+ * A SockJS fallback transport (xhr-streaming, xhr-polling, eventsource, htmlfile, jsonp). vertx-web's
+ * SockJS session frames and escapes each message itself; these transports serve the rare browser
+ * that cannot open a WebSocket, so the shared-bytes path is kept for the websocket transports.
+ */
+final class SockJsSessionConnection extends BridgeConnection {
+  private final SockJSSocket socket;
+
+  SockJsSessionConnection(Bridge bridge, SockJSSocket socket, Identity identity) {
+    super(bridge, Vertx.currentContext(), identity, "sockjs-fallback");
+    this.socket = socket;
+    socket.setWriteQueueMaxSize(bridge.config().writeQueueMaxBytes());
+    socket.handler(buffer -> handleMessage(buffer.toString()));
+    socket.endHandler(v -> onTransportClosed());
+    socket.exceptionHandler(e -> onTransportClosed());
+  }
+
+  @Override
+  protected void writeFrame(OutboundFrame frame) {
+    socket.write(frame.json());
+  }
+
+  @Override
+  protected void writeBatch(Batch batch) {
+    for (OutboundFrame frame : batch.frames()) {
+      socket.write(frame.json());
+    }
+  }
+
+  @Override
+  protected boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  protected void closeTransport(int code, String reason) {
+    socket.close(code, reason);
+  }
+}

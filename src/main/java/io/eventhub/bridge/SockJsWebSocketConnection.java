@@ -1,0 +1,88 @@
+package io.eventhub.bridge;
+
+import io.eventhub.auth.Identity;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+
+/**
+ * SockJS's websocket transport ({@code /eventbus/<server>/<session>/websocket}), the path browsers
+ * take. The SockJS framing is simple (open {@code o}, heartbeat {@code h}, messages {@code a[...]},
+ * close {@code c[code,"reason"]}) and doing it here lets every socket receive the same pre-built bytes.
+ */
+final class SockJsWebSocketConnection extends BridgeConnection {
+  private static final Buffer OPEN = Buffer.buffer("o");
+  private static final Buffer HEARTBEAT = Buffer.buffer("h");
+  private final ServerWebSocket socket;
+
+  SockJsWebSocketConnection(Bridge bridge, ServerWebSocket socket, Identity identity) {
+    super(bridge, Vertx.currentContext(), identity, "sockjs-websocket");
+    this.socket = socket;
+    socket.setWriteQueueMaxSize(bridge.config().writeQueueMaxBytes());
+    socket.textMessageHandler(this::handleSockJsFrame);
+    socket.closeHandler(v -> onTransportClosed());
+    socket.exceptionHandler(e -> onTransportClosed());
+    write(OPEN);
+  }
+
+  /** A client frame is a JSON array of strings, or one JSON string; each string is a bridge frame. */
+  private void handleSockJsFrame(String text) {
+    if (text.isEmpty()) {
+      return;
+    }
+    Object decoded;
+    try {
+      decoded = Json.decodeValue(text);
+    } catch (DecodeException e) {
+      socket.close((short) 1002, "broken SockJS framing");
+      return;
+    }
+    if (decoded instanceof String message) {
+      handleMessage(message);
+    } else if (decoded instanceof JsonArray messages) {
+      for (Object message : messages) {
+        if (closed()) {
+          return;
+        }
+        handleMessage(message instanceof String s ? s : String.valueOf(message));
+      }
+    } else {
+      socket.close((short) 1002, "broken SockJS framing");
+    }
+  }
+
+  @Override
+  protected void writeFrame(OutboundFrame frame) {
+    write(frame.sockJsFrame());
+  }
+
+  @Override
+  protected void writeBatch(Batch batch) {
+    write(batch.sockJsFrame());
+  }
+
+  @Override
+  protected boolean writeQueueFull() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  protected void closeTransport(int code, String reason) {
+    write(Buffer.buffer("c" + new JsonArray().add(code).add(reason).encode()));
+    socket.close();
+  }
+
+  @Override
+  protected void heartbeat() {
+    if (!closed()) {
+      write(HEARTBEAT);
+    }
+  }
+
+  private void write(Buffer frame) {
+    socket.writeFrame(RawWebSocketConnection.textFrame(frame));
+  }
+}

@@ -1,0 +1,113 @@
+package io.eventhub.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Typed reads from the merged configuration tree. Every bad value adds one problem that names its
+ * key path, so a start-up failure lists all problems at once instead of the first.
+ */
+final class ConfigReader {
+  private final JsonObject root;
+  private final List<String> problems = new ArrayList<>();
+
+  ConfigReader(JsonObject root) {
+    this.root = root;
+  }
+
+  List<String> problems() {
+    return problems;
+  }
+
+  void problem(String path, String why) {
+    problems.add(path + ": " + why);
+  }
+
+  private Object raw(String path) {
+    Object node = root;
+    for (String part : path.split("\\.")) {
+      node = node instanceof JsonObject o ? o.getValue(part) : null;
+    }
+    return node;
+  }
+
+  int intIn(String path, int min, int max) {
+    Object value = raw(path);
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && n.longValue() >= min && n.longValue() <= max) {
+      return n.intValue();
+    }
+    problem(path, "must be a whole number from " + min + " to " + max + ", got " + show(value));
+    return min;
+  }
+
+  boolean bool(String path) {
+    Object value = raw(path);
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    problem(path, "must be true or false, got " + show(value));
+    return false;
+  }
+
+  String string(String path) {
+    Object value = raw(path);
+    if (value instanceof String s) {
+      return s;
+    }
+    problem(path, "must be a string, got " + show(value));
+    return "";
+  }
+
+  String oneOf(String path, Set<String> allowed) {
+    String value = string(path);
+    if (!allowed.contains(value)) {
+      problem(path, "must be one of " + allowed + ", got " + show(value));
+    }
+    return value;
+  }
+
+  List<String> strings(String path) {
+    Object value = raw(path);
+    List<String> result = new ArrayList<>();
+    if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        if (array.getValue(i) instanceof String s && !s.isBlank()) {
+          result.add(s);
+        } else {
+          problem(path + "[" + i + "]", "must be a non-empty string, got " + show(array.getValue(i)));
+        }
+      }
+    } else {
+      problem(path, "must be a list of strings, got " + show(value));
+    }
+    return List.copyOf(result);
+  }
+
+  List<String> addressPatterns(String path) {
+    List<String> patterns = strings(path);
+    for (String pattern : patterns) {
+      if (!ADDRESS_PATTERN.matcher(pattern).matches()) {
+        problem(path, "pattern " + show(pattern)
+            + " may hold only letters, digits, '.', '-', '_', ':', '*' and the {userId} placeholder");
+      }
+    }
+    return patterns;
+  }
+
+
+  static String show(Object value) {
+    if (value == null) {
+      return "nothing";
+    }
+    return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
+  }
+
+  private static final Pattern ADDRESS_PATTERN =
+      Pattern.compile("([A-Za-z0-9._:*\\-]|\\{userId\\})+");
+}

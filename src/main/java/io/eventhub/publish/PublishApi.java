@@ -1,0 +1,153 @@
+package io.eventhub.publish;
+
+import io.eventhub.config.HubConfig;
+import io.eventhub.http.JsonErrors;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /api/publish} for back ends: one event {@code {address, body, headers?}} or a batch
+ * {@code [event, ...]}, bearer-token authenticated. A batch is checked whole before any of it is
+ * published, so a bad item never leaves the others half sent.
+ */
+public final class PublishApi {
+  public static final String PATH = "/api/publish";
+  private static final int MAX_ADDRESS_LENGTH = 256;
+
+  private final HubConfig.Publish config;
+  private final EventBus bus;
+  private final byte[] token;
+
+  public PublishApi(HubConfig.Publish config, EventBus bus) {
+    this.config = config;
+    this.bus = bus;
+    this.token = ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  public void mount(Router router) {
+    router.post(PATH)
+        .handler(this::authenticate)
+        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(this::publish)
+        .failureHandler(ctx -> {
+          if (ctx.statusCode() == 413) {
+            JsonErrors.send(ctx.response(), 413, "body_too_large",
+                "request body exceeds publish.maxBodyBytes (" + config.maxBodyBytes() + " bytes)");
+          } else {
+            JsonErrors.send(ctx.response(), 500, "internal", "publish failed");
+          }
+        });
+    router.route(PATH).handler(ctx -> {
+      ctx.response().putHeader("allow", "POST");
+      JsonErrors.send(ctx.response(), 405, "method_not_allowed", "use POST " + PATH);
+    });
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    if (!config.enabled()) {
+      JsonErrors.send(ctx.response(), 401, "unauthenticated",
+          "the publish API is off: set publish.token (HUB_PUBLISH_TOKEN) to switch it on");
+      return;
+    }
+    String given = ctx.request().getHeader("authorization");
+    if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+      ctx.response().putHeader("www-authenticate", "Bearer");
+      JsonErrors.send(ctx.response(), 401, "unauthenticated",
+          given == null ? "missing Authorization: Bearer header" : "wrong bearer token");
+      return;
+    }
+    ctx.next();
+  }
+
+  private void publish(RoutingContext ctx) {
+    Object parsed;
+    try {
+      parsed = Json.decodeValue(ctx.body().buffer());
+    } catch (DecodeException | NullPointerException e) {
+      JsonErrors.send(ctx.response(), 400, "invalid_json", "request body is not JSON");
+      return;
+    }
+    List<Event> events = new ArrayList<>();
+    String problem = collect(parsed, events);
+    if (problem == null && events.isEmpty()) {
+      problem = "batch holds no events";
+    }
+    if (problem != null) {
+      JsonErrors.send(ctx.response(), 400, problem.startsWith("missing_address:") ? "missing_address" : "invalid_event",
+          problem.substring(problem.indexOf(':') + 1).trim());
+      return;
+    }
+    for (Event event : events) {
+      bus.publish(event.address, event.body, event.options);
+    }
+    ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("accepted", events.size()).encode());
+  }
+
+  /** Returns a problem as "code: text", or null when every event is valid. */
+  private String collect(Object parsed, List<Event> events) {
+    if (parsed instanceof JsonObject single) {
+      return read(single, "", events);
+    }
+    if (parsed instanceof JsonArray batch) {
+      if (batch.size() > config.maxBatchSize()) {
+        return "invalid_event: batch of " + batch.size() + " events exceeds publish.maxBatchSize ("
+            + config.maxBatchSize() + ")";
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        String where = "[" + i + "].";
+        String problem = batch.getValue(i) instanceof JsonObject item
+            ? read(item, where, events) : "invalid_event: " + where.substring(0, where.length() - 1) + " is not an object";
+        if (problem != null) {
+          return problem;
+        }
+      }
+      return null;
+    }
+    return "invalid_event: expected an event object or an array of them";
+  }
+
+  private static String read(JsonObject item, String where, List<Event> events) {
+    Object address = item.getValue("address");
+    if (address == null || "".equals(address)) {
+      return "missing_address: " + where + "address is missing";
+    }
+    if (!(address instanceof String a) || a.length() > MAX_ADDRESS_LENGTH) {
+      return "invalid_event: " + where + "address must be a string of at most " + MAX_ADDRESS_LENGTH + " characters";
+    }
+    DeliveryOptions options = new DeliveryOptions();
+    Object headers = item.getValue("headers");
+    if (headers != null) {
+      if (!(headers instanceof JsonObject h)) {
+        return "invalid_event: " + where + "headers must be an object of strings";
+      }
+      for (String name : h.fieldNames()) {
+        if (!(h.getValue(name) instanceof String value)) {
+          return "invalid_event: " + where + "headers." + name + " must be a string";
+        }
+        options.addHeader(name, value);
+      }
+    }
+    for (String key : item.fieldNames()) {
+      if (!key.equals("address") && !key.equals("body") && !key.equals("headers")) {
+        return "invalid_event: " + where + key + " is not a field of an event (address, body, headers)";
+      }
+    }
+    events.add(new Event(a, item.getValue("body"), options));
+    return null;
+  }
+
+  private record Event(String address, Object body, DeliveryOptions options) {}
+}
