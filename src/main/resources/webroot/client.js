@@ -1,1 +1,204 @@
+/*
+ * event-hub client, served by the hub at /eventbus/client.js (load /eventbus/sockjs.min.js first).
+ *
+ *   var hub = new EventHub('/eventbus');
+ *   var stop = hub.subscribe('demo.news', function (body, message) { ... });
+ *   hub.publish('demo.news', {text: 'hi'});
+ *   hub.send('demo.echo', {q: 1}).then(function (reply) { ... });
+ *   hub.on('fatal', function (e) { ... });  // 4401 / 4403 / 4009: log in again, do not retry
+ *
+ * Speaks the Vert.x event bus bridge protocol over SockJS. Reconnects with exponential backoff and
+ * jitter, registers every subscription again after a reconnect, and stops for good on the close codes
+ * that retrying cannot fix.
+ */
+(function (root, factory) {
+  if (typeof module === 'object' && module.exports) {
+    module.exports = factory(root.SockJS || require('sockjs-client'));
+  } else {
+    root.EventHub = factory(root.SockJS);
+  }
+}(typeof self !== 'undefined' ? self : this, function (SockJS) {
+  'use strict';
 
+  /** Close codes after which a retry cannot succeed: the user must log in again or be let in. */
+  var FATAL_CODES = {4401: 'unauthenticated', 4403: 'forbidden', 4009: 'frame too large'};
+  var MAX_QUEUED = 1000;
+
+  function EventHub(url, options) {
+    if (!(this instanceof EventHub)) return new EventHub(url, options);
+    options = options || {};
+    this.url = url || '/eventbus';
+    this.minDelay = options.minDelay || 500;
+    this.maxDelay = options.maxDelay || 30000;
+    this.replyTimeout = options.replyTimeout || 30000;
+    this.sockjsOptions = options.sockjs || {};
+    this.state = 'connecting';
+    this.attempt = 0;
+    this.handlers = {};       // address -> [handler]
+    this.replies = {};        // replyAddress -> {resolve, reject, timer}
+    this.queue = [];          // frames written while not open
+    this.listeners = {};
+    this.closedByUser = false;
+    this.connect();
+  }
+
+  EventHub.FATAL_CODES = FATAL_CODES;
+
+  EventHub.prototype.on = function (event, listener) {
+    (this.listeners[event] = this.listeners[event] || []).push(listener);
+    return this;
+  };
+
+  EventHub.prototype.emit = function (event, arg) {
+    (this.listeners[event] || []).forEach(function (l) {
+      try { l(arg); } catch (e) { if (typeof console !== 'undefined') console.error(e); }
+    });
+  };
+
+  EventHub.prototype.connect = function () {
+    var self = this;
+    var sock = new SockJS(this.url, null, this.sockjsOptions);
+    this.sock = sock;
+    this.state = 'connecting';
+    sock.onopen = function () {
+      var reconnected = self.attempt > 0;
+      self.state = 'open';
+      self.attempt = 0;
+      Object.keys(self.handlers).forEach(function (address) {
+        self.write({type: 'register', address: address});
+      });
+      var queued = self.queue;
+      self.queue = [];
+      queued.forEach(function (frame) { self.write(frame); });
+      self.emit(reconnected ? 'reconnect' : 'open');
+    };
+    sock.onmessage = function (e) { self.receive(e.data); };
+    sock.onclose = function (e) {
+      if (self.sock !== sock) return;
+      self.state = 'closed';
+      self.failReplies('connection closed');
+      var info = {code: e.code, reason: e.reason};
+      self.emit('close', info);
+      if (self.closedByUser) return;
+      if (FATAL_CODES[e.code]) {
+        self.state = 'failed';
+        self.emit('fatal', info);
+        return;
+      }
+      var delay = self.backoff();
+      self.attempt++;
+      self.emit('reconnecting', {code: e.code, reason: e.reason, delay: delay, attempt: self.attempt});
+      self.timer = setTimeout(function () { self.connect(); }, delay);
+    };
+  };
+
+  /** Exponential backoff with jitter, so a hub restart does not bring every client back at once. */
+  EventHub.prototype.backoff = function () {
+    var ceiling = Math.min(this.maxDelay, this.minDelay * Math.pow(2, this.attempt));
+    return Math.floor(ceiling / 2 + Math.random() * ceiling / 2);
+  };
+
+  EventHub.prototype.receive = function (data) {
+    var msg;
+    try { msg = JSON.parse(data); } catch (e) { this.emit('error', {message: 'unreadable frame', data: data}); return; }
+    var pending = msg.address && this.replies[msg.address];
+    if (pending) {
+      delete this.replies[msg.address];
+      clearTimeout(pending.timer);
+      if (msg.type === 'err') pending.reject(msg); else pending.resolve(this.decorate(msg));
+      return;
+    }
+    if (msg.type === 'err') {
+      this.emit('error', msg);
+      return;
+    }
+    var handlers = this.handlers[msg.address];
+    if (!handlers) return;
+    var message = this.decorate(msg);
+    handlers.slice().forEach(function (h) {
+      try { h(message.body, message); } catch (e) { if (typeof console !== 'undefined') console.error(e); }
+    });
+  };
+
+  EventHub.prototype.decorate = function (msg) {
+    var self = this;
+    if (msg.replyAddress) {
+      msg.reply = function (body, headers) { return self.send(msg.replyAddress, body, headers); };
+    }
+    return msg;
+  };
+
+  EventHub.prototype.write = function (frame) {
+    if (this.state === 'open') {
+      this.sock.send(JSON.stringify(frame));
+    } else if (this.state !== 'failed' && !this.closedByUser) {
+      if (this.queue.length >= MAX_QUEUED) throw new Error('event-hub: not connected and ' + MAX_QUEUED + ' frames queued');
+      this.queue.push(frame);
+    } else {
+      throw new Error('event-hub: connection ' + this.state);
+    }
+  };
+
+  /** Calls handler(body, message) for each event on address; returns a function that unsubscribes. */
+  EventHub.prototype.subscribe = function (address, handler) {
+    var self = this;
+    var list = this.handlers[address];
+    if (!list) {
+      list = this.handlers[address] = [];
+      if (this.state === 'open') this.write({type: 'register', address: address});
+    }
+    list.push(handler);
+    return function unsubscribe() {
+      var current = self.handlers[address];
+      if (!current) return;
+      var i = current.indexOf(handler);
+      if (i >= 0) current.splice(i, 1);
+      if (current.length === 0) {
+        delete self.handlers[address];
+        if (self.state === 'open') self.write({type: 'unregister', address: address});
+      }
+    };
+  };
+
+  EventHub.prototype.publish = function (address, body, headers) {
+    this.write({type: 'publish', address: address, body: body, headers: headers || {}});
+  };
+
+  /** Point-to-point with a reply: resolves with the reply message, rejects with the err frame. */
+  EventHub.prototype.send = function (address, body, headers) {
+    var self = this;
+    var replyAddress = 'r.' + Date.now().toString(36) + '.' + Math.random().toString(36).slice(2);
+    return new Promise(function (resolve, reject) {
+      var timer = setTimeout(function () {
+        delete self.replies[replyAddress];
+        reject({type: 'err', failureType: 'TIMEOUT', message: 'no reply within ' + self.replyTimeout + ' ms'});
+      }, self.replyTimeout);
+      self.replies[replyAddress] = {resolve: resolve, reject: reject, timer: timer};
+      try {
+        self.write({type: 'send', address: address, body: body, headers: headers || {}, replyAddress: replyAddress});
+      } catch (e) {
+        clearTimeout(timer);
+        delete self.replies[replyAddress];
+        reject(e);
+      }
+    });
+  };
+
+  EventHub.prototype.failReplies = function (why) {
+    var replies = this.replies;
+    this.replies = {};
+    Object.keys(replies).forEach(function (k) {
+      clearTimeout(replies[k].timer);
+      replies[k].reject({type: 'err', failureType: 'DISCONNECTED', message: why});
+    });
+  };
+
+  EventHub.prototype.close = function () {
+    this.closedByUser = true;
+    clearTimeout(this.timer);
+    this.state = 'closed';
+    if (this.sock) this.sock.close();
+  };
+
+  return EventHub;
+}));

@@ -72,7 +72,8 @@ public final class HubServerVerticle extends VerticleBase {
   private void mountBridge(Router router) {
     router.get(EVENTBUS + "/websocket").handler(this::upgradeRaw);
     router.getWithRegex(SOCKJS_WEBSOCKET).handler(this::upgradeSockJs);
-    router.route(EVENTBUS).handler(ctx -> ctx.reroute(EVENTBUS + "/"));
+    // A plain route "/eventbus" would also match "/eventbus/" and reroute forever.
+    router.routeWithRegex("^/eventbus$").handler(ctx -> ctx.reroute(EVENTBUS + "/"));
     router.post(EVENTBUS + "/*").handler(BodyHandler.create(false)
         .setBodyLimit(4L * config.bridge().maxFrameBytes()));
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions()

@@ -37,8 +37,9 @@ public final class PublishApi {
   }
 
   public void mount(Router router) {
+    // Its own route so that the token is checked before any body is buffered.
+    router.post(PATH).handler(this::authenticate);
     router.post(PATH)
-        .handler(this::authenticate)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
         .handler(this::publish)
         .failureHandler(ctx -> {
