@@ -55,6 +55,11 @@ public final class OutboundFrame {
         .put("failureCode", failureCode).put("failureType", failureType).put("message", message));
   }
 
+  /** Why the hub is about to close; sent only where the transport cannot carry a close code. */
+  public static OutboundFrame close(int code, String reason) {
+    return of(new JsonObject().put("type", "close").put("code", code).put("reason", reason));
+  }
+
   public Buffer json() {
     return json;
   }

@@ -4,6 +4,8 @@ import io.eventhub.auth.Identity;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
+import java.util.concurrent.TimeUnit;
+
 /**
  * A SockJS fallback transport (xhr-streaming, xhr-polling, eventsource, htmlfile, jsonp). vertx-web's
  * SockJS session frames and escapes each message itself; these transports serve the rare browser
@@ -38,8 +40,16 @@ final class SockJsSessionConnection extends BridgeConnection {
     return socket.writeQueueFull();
   }
 
+  /**
+   * vertx-web's SockJS session closes these transports with 3000 "Go away!" whatever code it is
+   * given, so the real code and reason go first as a {@code close} frame, which the hosted client
+   * reads in place of the transport's code.
+   */
   @Override
   protected void closeTransport(int code, String reason) {
-    socket.close(code, reason);
+    // A polling client collects the frames with its next poll; closing at once would discard them.
+    socket.write(OutboundFrame.close(code, reason).json())
+        .timeout(bridge.config().sessionTimeoutMillis(), TimeUnit.MILLISECONDS)
+        .onComplete(written -> socket.close());
   }
 }

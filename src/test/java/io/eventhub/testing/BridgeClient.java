@@ -1,0 +1,85 @@
+package io.eventhub.testing;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A real network client of the hub's bridge over one transport. Received bridge frames queue up in
+ * order; tests take them with {@link #next()} and the close code with {@link #awaitClose()}.
+ */
+public abstract class BridgeClient implements AutoCloseable {
+  public static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  public record CloseInfo(int code, String reason) {}
+
+  protected final LinkedBlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+  protected final CompletableFuture<CloseInfo> closed = new CompletableFuture<>();
+
+  /** Sends one bridge frame. */
+  public void send(JsonObject frame) {
+    sendText(frame.encode());
+  }
+
+  /** Sends one bridge message as given, well-formed or not. */
+  public abstract void sendText(String text);
+
+  public JsonObject next() {
+    try {
+      JsonObject frame = received.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (frame == null) {
+        throw new AssertionError("no frame within " + TIMEOUT + (closed.isDone() ? "; closed " + closed.getNow(null) : ""));
+      }
+      return frame;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Frames received so far and not yet taken. */
+  public int pending() {
+    return received.size();
+  }
+
+  public CloseInfo awaitClose() {
+    try {
+      return closed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("not closed within " + TIMEOUT);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  public void register(String address) {
+    send(new JsonObject().put("type", "register").put("address", address));
+  }
+
+  /**
+   * Returns once the hub has handled every frame sent before: frames are handled in order, and a
+   * register to an address no test may use always comes back as an {@code access_denied} error.
+   */
+  public void sync() {
+    send(new JsonObject().put("type", "register").put("address", "sync.barrier"));
+    JsonObject reply = next();
+    if (!"err".equals(reply.getString("type")) || !"sync.barrier".equals(reply.getString("address"))) {
+      throw new AssertionError("expected the sync barrier's access_denied, got " + reply);
+    }
+  }
+
+  protected void deliver(String frameText) {
+    received.add(new JsonObject(frameText));
+  }
+
+  @Override
+  public abstract void close();
+}

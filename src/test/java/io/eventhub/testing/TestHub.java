@@ -1,0 +1,93 @@
+package io.eventhub.testing;
+
+import io.eventhub.Hub;
+import io.eventhub.config.ConfigLoader;
+import io.eventhub.config.HubConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** A real hub in this JVM, on a loopback port the OS picks, with a test configuration. */
+public final class TestHub implements AutoCloseable {
+  public static final String TOKEN = "test-publish-token-0123456789";
+
+  private final Vertx vertx;
+  private final Hub hub;
+
+  private TestHub(Vertx vertx, Hub hub) {
+    this.vertx = vertx;
+    this.hub = hub;
+  }
+
+  /** The test configuration: everything a suite needs allowed, merged with {@code overrides}. */
+  public static JsonObject baseConfig() {
+    return new JsonObject("""
+        {
+          "http": {"host": "127.0.0.1", "port": 0, "instances": 2},
+          "bridge": {
+            "permissions": {
+              "subscribe": ["demo.*", "test.**"],
+              "publish": ["demo.*", "test.**"],
+              "send": ["echo", "test.**"]
+            }
+          },
+          "publish": {"token": "%s"},
+          "shutdown": {"drainSeconds": 5}
+        }""".formatted(TOKEN));
+  }
+
+  public static TestHub start() {
+    return start(new JsonObject());
+  }
+
+  public static TestHub start(JsonObject overrides) {
+    HubConfig config = load(baseConfig().mergeIn(overrides, true), Map.of()).config();
+    Vertx vertx = Vertx.vertx();
+    try {
+      return new TestHub(vertx, Hub.start(vertx, config).await());
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  public static ConfigLoader.Loaded load(JsonObject json, Map<String, String> env) {
+    try {
+      Path file = Files.createTempFile("hub", ".json");
+      try {
+        Files.writeString(file, json.encode());
+        return ConfigLoader.load(file, env);
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Hub hub() {
+    return hub;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public int port() {
+    return hub.port();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}
