@@ -69,11 +69,35 @@ public abstract class BridgeClient implements AutoCloseable {
    * register to an address no test may use always comes back as an {@code access_denied} error.
    */
   public void sync() {
-    send(new JsonObject().put("type", "register").put("address", "sync.barrier"));
+    send(BARRIER);
     JsonObject reply = next();
-    if (!"err".equals(reply.getString("type")) || !"sync.barrier".equals(reply.getString("address"))) {
-      throw new AssertionError("expected the sync barrier's access_denied, got " + reply);
+    if (!isBarrier(reply)) {
+      throw new AssertionError("expected the sync barrier's access_denied, got " + abbreviate(reply));
     }
+  }
+
+  /** Like {@link #sync()}, taking and counting the events that were queued before the barrier. */
+  public int syncSkippingEvents() {
+    send(BARRIER);
+    int skipped = 0;
+    for (JsonObject frame = next(); !isBarrier(frame); frame = next()) {
+      if (!"rec".equals(frame.getString("type"))) {
+        throw new AssertionError("expected events, then the sync barrier; got " + abbreviate(frame));
+      }
+      skipped++;
+    }
+    return skipped;
+  }
+
+  private static final JsonObject BARRIER = new JsonObject().put("type", "register").put("address", "sync.barrier");
+
+  private static boolean isBarrier(JsonObject frame) {
+    return "err".equals(frame.getString("type")) && "sync.barrier".equals(frame.getString("address"));
+  }
+
+  public static String abbreviate(Object value) {
+    String text = String.valueOf(value);
+    return text.length() > 300 ? text.substring(0, 300) + "...(" + text.length() + " chars)" : text;
   }
 
   protected void deliver(String frameText) {

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 public final class WebSocketClients {
   private static final WebSocketClient CLIENT = ClientVertx.get().createWebSocketClient(
       new WebSocketClientOptions().setMaxFrameSize(64 * 1024 * 1024).setMaxMessageSize(64 * 1024 * 1024)
-          .setConnectTimeout(5000));
+          .setMaxConnections(20_000).setConnectTimeout(5000));
 
   private WebSocketClients() {}
 

@@ -1,0 +1,89 @@
+package io.eventhub.bridge;
+
+import io.eventhub.testing.Await;
+import io.eventhub.testing.BridgeClient;
+import io.eventhub.testing.TestHub;
+import io.eventhub.testing.Transport;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The subscription table: bus consumers grow with distinct addresses, never with clients. */
+class FanOutTest {
+  static TestHub hub;
+
+  @BeforeAll
+  static void start() {
+    hub = TestHub.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    hub.close();
+  }
+
+  @Test
+  @DisplayName("500 clients on one address share one event-bus consumer, and each gets every event once")
+  void oneConsumerPerAddress() {
+    FanOut fanOut = hub.hub().bridge().fanOut();
+    List<BridgeClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 500; i++) {
+        Transport transport = i % 2 == 0 ? Transport.RAW_WEBSOCKET : Transport.SOCKJS_WEBSOCKET;
+        BridgeClient client = transport.connect(hub.port());
+        clients.add(client);
+        client.register("demo.crowd");
+      }
+      clients.forEach(BridgeClient::sync);
+      assertEquals(1, fanOut.consumerCount(), "bus consumers for one address");
+      assertEquals(500, fanOut.subscriptionCount());
+
+      for (int n = 0; n < 3; n++) {
+        hub.vertx().eventBus().publish("demo.crowd", new JsonObject().put("n", n));
+      }
+      for (BridgeClient client : clients) {
+        for (int n = 0; n < 3; n++) {
+          JsonObject rec = client.next();
+          assertEquals("demo.crowd", rec.getString("address"));
+          assertEquals(n, rec.getJsonObject("body").getInteger("n"), "events arrive once each, in order");
+        }
+      }
+      clients.forEach(c -> assertEquals(0, c.pending(), "no duplicate deliveries"));
+    } finally {
+      clients.forEach(BridgeClient::close);
+    }
+    Await.until("every subscription is released", Duration.ofSeconds(10), () -> fanOut.subscriptionCount() == 0);
+    assertEquals(0, fanOut.consumerCount(), "the last unsubscribe removes the consumer");
+  }
+
+  @Test
+  @DisplayName("consumers follow distinct addresses: three addresses over many clients make three consumers")
+  void consumersFollowAddresses() {
+    FanOut fanOut = hub.hub().bridge().fanOut();
+    List<BridgeClient> clients = new ArrayList<>();
+    try {
+      for (int i = 0; i < 30; i++) {
+        BridgeClient client = Transport.RAW_WEBSOCKET.connect(hub.port());
+        clients.add(client);
+        client.register("demo.room" + (i % 3));
+        client.sync();
+      }
+      assertEquals(3, fanOut.consumerCount());
+      BridgeClient leaving = clients.get(0);
+      leaving.send(new JsonObject().put("type", "unregister").put("address", "demo.room0"));
+      leaving.sync();
+      assertEquals(3, fanOut.consumerCount(), "others still listen on demo.room0");
+    } finally {
+      clients.forEach(BridgeClient::close);
+    }
+    Await.until("every consumer is removed", Duration.ofSeconds(10), () -> fanOut.consumerCount() == 0);
+  }
+}
