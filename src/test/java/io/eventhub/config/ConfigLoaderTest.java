@@ -1,0 +1,116 @@
+package io.eventhub.config;
+
+import io.eventhub.testing.TestHub;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+
+  static List<String> problems(JsonObject json, Map<String, String> env) {
+    return assertThrows(ConfigException.class, () -> TestHub.load(json, env)).problems();
+  }
+
+  @Test
+  @DisplayName("the shipped conf/hub.json is valid and keeps the publish API off")
+  void shippedConfig() {
+    ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of("conf", "hub.json"), Map.of());
+    assertEquals(8080, loaded.config().http().port());
+    assertTrue(!loaded.config().publish().enabled(), "no default token in the shipped config");
+    assertEquals(List.of("demo.*"), loaded.config().bridge().permissions().subscribe());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "http.port, HUB_HTTP_PORT",
+      "bridge.maxFrameBytes, HUB_BRIDGE_MAX_FRAME_BYTES",
+      "bridge.permissions.subscribe, HUB_BRIDGE_PERMISSIONS_SUBSCRIBE",
+      "publish.token, HUB_PUBLISH_TOKEN"})
+  @DisplayName("environment variable names are HUB_ plus the key path in upper snake case")
+  void envNames(String path, String env) {
+    assertEquals(env, ConfigLoader.envName(path));
+    assertEquals(path, ConfigLoader.envNames(ConfigLoader.defaults()).get(env), "every key has its variable");
+  }
+
+  @Test
+  @DisplayName("environment variables override the file, typed like the key")
+  void envOverrides() {
+    HubConfig config = TestHub.load(new JsonObject(), Map.of(
+        "HUB_HTTP_PORT", "9191",
+        "HUB_BRIDGE_SLOW_CONSUMER_POLICY", "drop",
+        "HUB_BRIDGE_PERMISSIONS_SUBSCRIBE", "news.*, user.{userId}.*",
+        "HUB_BRIDGE_PERMISSIONS_PUBLISH", "[\"chat.*\"]",
+        "HUB_PUBLISH_TOKEN", "a-long-enough-token-123")).config();
+    assertEquals(9191, config.http().port());
+    assertEquals(HubConfig.SlowConsumerPolicy.DROP, config.bridge().slowConsumerPolicy());
+    assertEquals(List.of("news.*", "user.{userId}.*"), config.bridge().permissions().subscribe());
+    assertEquals(List.of("chat.*"), config.bridge().permissions().publish());
+    assertEquals("a-long-enough-token-123", config.publish().token());
+  }
+
+  @Test
+  @DisplayName("every bad value is reported at once, each naming its key path")
+  void reportsEveryProblem() {
+    List<String> problems = problems(new JsonObject("""
+        {"http": {"port": 70000, "prot": 1},
+         "bridge": {"slowConsumerPolicy": "explode", "maxFrameBytes": "big",
+                    "permissions": {"subscribe": ["ok.*", "bad address!"]}},
+         "publish": {"token": "short"}}"""), Map.of("HUB_SHUTDOWN_DRAIN_SECONDS", "soon"));
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("http.prot: unknown key")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("HUB_SHUTDOWN_DRAIN_SECONDS: must be a whole number")),
+        problems.toString());
+  }
+
+  @Test
+  @DisplayName("value problems name the key and the allowed range or values")
+  void reportsValueProblems() {
+    List<String> problems = problems(new JsonObject("""
+        {"http": {"port": 70000},
+         "bridge": {"slowConsumerPolicy": "explode", "maxFrameBytes": "big",
+                    "permissions": {"subscribe": ["ok.*", "bad address!"]}},
+         "publish": {"token": "short"}}"""), Map.of());
+    assertTrue(problems.contains("http.port: must be a whole number from 0 to 65535, got 70000"), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("bridge.slowConsumerPolicy: must be one of")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("bridge.maxFrameBytes: must be a whole number")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("bridge.permissions.subscribe: pattern \"bad address!\"")),
+        problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("publish.token: must be at least 16 characters")),
+        problems.toString());
+    assertEquals(5, problems.size(), problems.toString());
+  }
+
+  @Test
+  @DisplayName("unknown HUB_ variables are warnings, not errors")
+  void unknownEnvIsWarning() {
+    ConfigLoader.Loaded loaded = TestHub.load(new JsonObject(), Map.of("HUB_HTTP_PROT", "1", "PATH", "/bin"));
+    assertEquals(1, loaded.warnings().size());
+    assertTrue(loaded.warnings().get(0).startsWith("HUB_HTTP_PROT: not a configuration variable"));
+  }
+
+  @Test
+  @DisplayName("the effective configuration masks the publish token")
+  void masksSecrets() {
+    ConfigLoader.Loaded loaded = TestHub.load(
+        new JsonObject().put("publish", new JsonObject().put("token", "a-long-enough-token-123")), Map.of());
+    assertEquals("***", loaded.effective().getJsonObject("publish").getString("token"));
+    assertEquals("a-long-enough-token-123", loaded.config().publish().token());
+  }
+
+  @Test
+  @DisplayName("a missing or broken file is a problem naming the file")
+  void missingOrBrokenFile() {
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(Path.of("no-such-dir", "hub.json"), Map.of()));
+    assertTrue(missing.problems().get(0).contains("no-such-dir"), missing.problems().toString());
+  }
+}

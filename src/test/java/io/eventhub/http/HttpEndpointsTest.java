@@ -1,0 +1,77 @@
+package io.eventhub.http;
+
+import io.eventhub.testing.ClientVertx;
+import io.eventhub.testing.TestHub;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Health, the SockJS greeting and info, the demo page and the hosted scripts, over HTTP. */
+class HttpEndpointsTest {
+  static TestHub hub;
+  static WebClient http;
+
+  @BeforeAll
+  static void start() {
+    hub = TestHub.start();
+    http = WebClient.create(ClientVertx.get());
+  }
+
+  @AfterAll
+  static void stop() {
+    hub.close();
+  }
+
+  static HttpResponse<Buffer> get(String path) {
+    return http.get(hub.port(), "127.0.0.1", path).send().await();
+  }
+
+  @Test
+  @DisplayName("liveness and readiness answer 200 with JSON status UP")
+  void health() {
+    for (String path : new String[] {"/health/live", "/health/ready"}) {
+      HttpResponse<Buffer> response = get(path);
+      assertEquals(200, response.statusCode(), path);
+      JsonObject body = response.bodyAsJsonObject();
+      assertEquals("UP", body.getString("status"), body.encode());
+    }
+  }
+
+  @Test
+  @DisplayName("the SockJS base URL greets on /eventbus and /eventbus/, and /eventbus/info offers websocket")
+  void sockJsBase() {
+    assertEquals("Welcome to SockJS!\n", get("/eventbus").bodyAsString());
+    assertEquals("Welcome to SockJS!\n", get("/eventbus/").bodyAsString());
+    JsonObject info = get("/eventbus/info").bodyAsJsonObject();
+    assertEquals(true, info.getBoolean("websocket"), info.encode());
+  }
+
+  @Test
+  @DisplayName("the hub hosts sockjs-client and its own client script, and a demo page that loads both")
+  void hostedScripts() {
+    HttpResponse<Buffer> sockJs = get("/eventbus/sockjs.min.js");
+    assertEquals(200, sockJs.statusCode());
+    assertTrue(sockJs.getHeader("content-type").startsWith("application/javascript"));
+    assertTrue(sockJs.bodyAsString().contains("SockJS"), "serves sockjs-client");
+    HttpResponse<Buffer> client = get("/eventbus/client.js");
+    assertEquals(200, client.statusCode());
+    assertTrue(client.bodyAsString().contains("EventHub.prototype.subscribe"));
+    String page = get("/").bodyAsString();
+    assertTrue(page.contains("/eventbus/sockjs.min.js") && page.contains("/eventbus/client.js")
+        && page.contains("demo.news"), "the demo page loads the hosted client and subscribes");
+  }
+
+  @Test
+  @DisplayName("an unknown path is a 404")
+  void unknownPath() {
+    assertEquals(404, get("/nothing-here").statusCode());
+  }
+}
