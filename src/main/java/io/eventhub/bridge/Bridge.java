@@ -38,6 +38,11 @@ public final class Bridge {
     new SockJsSessionConnection(this, socket, identity).opened();
   }
 
+  /** Turns a SockJS session away with a code the client can act on, before it becomes a connection. */
+  public void refuse(SockJSSocket socket, int code, String reason) {
+    SockJsSessionConnection.closeWith(socket, code, reason, config.sessionTimeoutMillis());
+  }
+
   public Vertx vertx() {
     return vertx;
   }

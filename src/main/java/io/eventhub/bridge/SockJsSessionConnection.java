@@ -47,9 +47,13 @@ final class SockJsSessionConnection extends BridgeConnection {
    */
   @Override
   protected void closeTransport(int code, String reason) {
+    closeWith(socket, code, reason, bridge.config().sessionTimeoutMillis());
+  }
+
+  static void closeWith(SockJSSocket socket, int code, String reason, long timeoutMillis) {
     // A polling client collects the frames with its next poll; closing at once would discard them.
     socket.write(OutboundFrame.close(code, reason).json())
-        .timeout(bridge.config().sessionTimeoutMillis(), TimeUnit.MILLISECONDS)
+        .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
         .onComplete(written -> socket.close());
   }
 }

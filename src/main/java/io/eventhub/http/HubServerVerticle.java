@@ -83,7 +83,7 @@ public final class HubServerVerticle extends VerticleBase {
         .setLocalWriteHandler(false);
     router.route(EVENTBUS + "/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(socket -> {
       if (bridge.connections().draining()) {
-        socket.close(CloseCodes.RECONNECT, "reconnect");
+        bridge.refuse(socket, CloseCodes.RECONNECT, "reconnect");
       } else {
         bridge.attachSockJs(socket, Identity.ANONYMOUS);
       }
