@@ -41,6 +41,11 @@ public final class Connections {
     return draining;
   }
 
+  /** Closes every connection with the given code and reason, each on its own context. */
+  public void closeAll(int code, String reason) {
+    open.forEach(c -> c.context().runOnContext(v -> c.close(code, reason)));
+  }
+
   /** Sends a heartbeat on every connection, each on its own context. */
   public void heartbeat() {
     open.forEach(c -> c.context().runOnContext(v -> c.heartbeat()));
@@ -52,7 +57,7 @@ public final class Connections {
    */
   public Future<Void> drain() {
     draining = true;
-    open.forEach(c -> c.context().runOnContext(v -> c.close(CloseCodes.RECONNECT, "reconnect")));
+    closeAll(CloseCodes.RECONNECT, "reconnect");
     if (open.isEmpty()) {
       emptied.tryComplete();
     }

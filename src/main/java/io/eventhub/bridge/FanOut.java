@@ -55,6 +55,12 @@ public final class FanOut {
     return entries.size();
   }
 
+  /** Connections of this instance subscribed to {@code address}. */
+  public synchronized int subscriberCount(String address) {
+    AddressEntry entry = entries.get(address);
+    return entry == null ? 0 : entry.subscribers;
+  }
+
   public synchronized int subscriptionCount() {
     return entries.values().stream().mapToInt(e -> e.subscribers).sum();
   }

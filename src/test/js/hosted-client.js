@@ -1,0 +1,34 @@
+// Loads the hub's own client script from the hub (as a browser would) and runs it over sockjs-client.
+// Reads commands from the Java test on stdin, reports on stdout. usage: node hosted-client.js BASE_URL
+'use strict';
+const http = require('http');
+const vm = require('vm');
+const readline = require('readline');
+const [base] = process.argv.slice(2);
+const say = (line) => console.log(line);
+
+http.get(base + '/eventbus/client.js', (res) => {
+  let source = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk) => { source += chunk; });
+  res.on('end', () => start(source));
+}).on('error', (e) => { say('FAIL fetch ' + e); process.exit(1); });
+
+function start(source) {
+  const sandbox = {SockJS: require('sockjs-client'), setTimeout, clearTimeout, console, Promise, Date, Math, JSON};
+  vm.createContext(sandbox);
+  vm.runInContext(source, sandbox);
+  const hub = new sandbox.EventHub(base + '/eventbus', {minDelay: 100, maxDelay: 400, sockjs: {transports: ['websocket']}});
+  hub.on('open', () => say('open'));
+  hub.on('reconnecting', (e) => say('reconnecting ' + e.code));
+  hub.on('reconnect', () => say('reconnected'));
+  hub.on('fatal', (e) => {
+    say('fatal ' + e.code);
+    // A fatal close must not be retried: wait well past the longest backoff, then report.
+    setTimeout(() => { say('still ' + hub.state); process.exit(0); }, 1500);
+  });
+  hub.subscribe('demo.hosted', (body) => say('event ' + body));
+  readline.createInterface({input: process.stdin}).on('line', (line) => {
+    if (line === 'publish') hub.publish('demo.hosted', 'from-client');
+  });
+}
