@@ -1,6 +1,10 @@
 package io.eventhub;
 
+import io.eventhub.auth.Authenticator;
+import io.eventhub.auth.SessionRevocation;
+import io.eventhub.auth.SessionStore;
 import io.eventhub.bridge.Bridge;
+import io.eventhub.database.Database;
 import io.eventhub.config.HubConfig;
 import io.eventhub.http.Health;
 import io.eventhub.http.HubServerVerticle;
@@ -23,6 +27,9 @@ public final class Hub {
   private final Bridge bridge;
   private final AtomicReference<HubServerVerticle> firstServer = new AtomicReference<>();
   private Future<Void> stopped;
+  private Database database;
+  private SessionStore sessions;
+  private SessionRevocation revocation;
 
   private Hub(Vertx vertx, HubConfig config) {
     this.vertx = vertx;
@@ -30,19 +37,53 @@ public final class Hub {
     this.bridge = new Bridge(vertx, config.bridge());
   }
 
-  /** Deploys the HTTP servers; the future fails if the port cannot be bound. */
+  /**
+   * Opens the database (starting the embedded one if configured), then deploys the HTTP servers; the
+   * future fails if the database cannot be set up or the port cannot be bound.
+   */
   public static Future<Hub> start(Vertx vertx, HubConfig config) {
     Hub hub = new Hub(vertx, config);
-    Health health = new Health(vertx, hub.bridge.connections());
-    StaticAssets assets = new StaticAssets();
     long heartbeat = config.bridge().heartbeatMillis();
     vertx.setPeriodic(heartbeat, heartbeat, id -> hub.bridge.connections().heartbeat());
-    return vertx.deployVerticle(() -> {
-          HubServerVerticle server = new HubServerVerticle(config, hub.bridge, health, assets);
-          hub.firstServer.compareAndSet(null, server);
-          return server;
-        }, new DeploymentOptions().setInstances(config.http().instances()))
+    return hub.openSessions()
+        .compose(authenticator -> {
+          Health health = new Health(vertx, hub.bridge.connections(), hub.database);
+          StaticAssets assets = new StaticAssets();
+          return vertx.deployVerticle(() -> {
+            HubServerVerticle server = new HubServerVerticle(config, hub.bridge, authenticator, health, assets);
+            hub.firstServer.compareAndSet(null, server);
+            return server;
+          }, new DeploymentOptions().setInstances(config.http().instances()));
+        })
         .map(id -> hub);
+  }
+
+  private Future<Authenticator> openSessions() {
+    if (config.auth().mode() == HubConfig.AuthMode.ANONYMOUS) {
+      log.warn("auth.mode is anonymous: clients connect without a login session");
+      return Future.succeededFuture(new Authenticator(config.auth(), null));
+    }
+    return Database.open(vertx, config.database()).compose(db -> {
+      database = db;
+      sessions = new SessionStore(vertx, db.pool(), config.auth(), config.database().queryTimeoutMillis());
+      revocation = new SessionRevocation(vertx, config.auth(), sessions, bridge.connections());
+      return revocation.start();
+    }).map(v -> new Authenticator(config.auth(), sessions));
+  }
+
+  /** Null in anonymous mode. */
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  /** Null in anonymous mode. */
+  public SessionRevocation revocation() {
+    return revocation;
+  }
+
+  /** Null in anonymous mode. */
+  public Database database() {
+    return database;
   }
 
   public int port() {
@@ -72,6 +113,7 @@ public final class Hub {
             log.warn("Drain time over with {} clients still connected; closing them", bridge.connections().count());
             return Future.succeededFuture();
           })
+          .compose(v -> database == null ? Future.succeededFuture() : database.close().otherwiseEmpty())
           .compose(v -> vertx.close());
     }
     return stopped;

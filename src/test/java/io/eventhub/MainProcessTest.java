@@ -105,6 +105,7 @@ class MainProcessTest {
   void sigtermDrains() throws Exception {
     Process hub = spawn(Map.of(), "--conf", conf("""
         {"http": {"host": "127.0.0.1", "port": 0},
+         "auth": {"mode": "anonymous"},
          "bridge": {"permissions": {"subscribe": ["demo.*"]}},
          "shutdown": {"drainSeconds": 10}}""").toString());
     LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();

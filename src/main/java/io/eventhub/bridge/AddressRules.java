@@ -35,12 +35,19 @@ public final class AddressRules {
   }
 
   public boolean mayPublish(String address) {
-    return matches(publish, address);
+    return !reserved(address) && matches(publish, address);
   }
 
   public boolean maySend(String address) {
-    return matches(send, address);
+    return !reserved(address) && matches(send, address);
   }
+
+  /** {@code hub.*} carries the hub's own control messages (session revocation): never from clients. */
+  static boolean reserved(String address) {
+    return address.startsWith(RESERVED_PREFIX);
+  }
+
+  public static final String RESERVED_PREFIX = "hub.";
 
   private static boolean matches(List<Pattern> patterns, String address) {
     for (Pattern pattern : patterns) {

@@ -1,6 +1,6 @@
 package io.eventhub.bridge;
 
-import io.eventhub.auth.Identity;
+import io.eventhub.auth.AuthResult;
 import io.eventhub.config.HubConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -24,18 +24,23 @@ public final class Bridge {
   }
 
   /** A raw WebSocket at {@code /eventbus/websocket}: one bridge frame per text frame. */
-  public void attachRaw(ServerWebSocket socket, Identity identity) {
-    new RawWebSocketConnection(this, socket, identity).opened();
+  public void attachRaw(ServerWebSocket socket, AuthResult auth) {
+    new RawWebSocketConnection(this, socket, auth).opened();
   }
 
   /** SockJS's websocket transport, framed by the hub itself so each event's frame is shared. */
-  public void attachSockJsWebSocket(ServerWebSocket socket, Identity identity) {
-    new SockJsWebSocketConnection(this, socket, identity).opened();
+  public void attachSockJsWebSocket(ServerWebSocket socket, AuthResult auth) {
+    new SockJsWebSocketConnection(this, socket, auth).opened();
+  }
+
+  /** Upgrades and closes at once with a code: the SockJS client learns why, where an HTTP status would only make it fall back. */
+  public void refuseSockJsWebSocket(ServerWebSocket socket, int code, String reason) {
+    SockJsWebSocketConnection.refuse(socket, code, reason);
   }
 
   /** Any other SockJS transport (streaming, polling), framed by vertx-web's SockJS session. */
-  public void attachSockJs(SockJSSocket socket, Identity identity) {
-    new SockJsSessionConnection(this, socket, identity).opened();
+  public void attachSockJs(SockJSSocket socket, AuthResult auth) {
+    new SockJsSessionConnection(this, socket, auth).opened();
   }
 
   /** Turns a SockJS session away with a code the client can act on, before it becomes a connection. */

@@ -1,5 +1,6 @@
 package io.eventhub.bridge;
 
+import io.eventhub.auth.AuthResult;
 import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
 import io.vertx.core.Context;
@@ -31,6 +32,7 @@ public abstract class BridgeConnection implements Subscriber {
   private final HubConfig.Bridge limits;
   private final Context context;
   private final Identity identity;
+  private final String sessionId;
   private final AddressRules rules;
   private final String transport;
   private final Set<String> subscriptions = new HashSet<>();
@@ -40,11 +42,12 @@ public abstract class BridgeConnection implements Subscriber {
   private long dropped;
   private boolean closed;
 
-  protected BridgeConnection(Bridge bridge, Context context, Identity identity, String transport) {
+  protected BridgeConnection(Bridge bridge, Context context, AuthResult auth, String transport) {
     this.bridge = bridge;
     this.limits = bridge.config();
     this.context = context;
-    this.identity = identity;
+    this.identity = auth.identity();
+    this.sessionId = auth.sessionId();
     this.rules = AddressRules.of(limits.permissions(), identity);
     this.transport = transport;
   }
@@ -71,6 +74,11 @@ public abstract class BridgeConnection implements Subscriber {
 
   public Identity identity() {
     return identity;
+  }
+
+  /** The login session this connection was admitted with; null for anonymous connections. */
+  public String sessionId() {
+    return sessionId;
   }
 
   public String transport() {

@@ -3,6 +3,7 @@ package io.eventhub.bridge;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,16 +11,26 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Every open client connection of this instance, for counting, heartbeats and draining. */
 public final class Connections {
   private final Set<BridgeConnection> open = ConcurrentHashMap.newKeySet();
+  private final Map<String, Set<BridgeConnection>> bySession = new ConcurrentHashMap<>();
   private final AtomicLong droppedFrames = new AtomicLong();
   private final Promise<Void> emptied = Promise.promise();
   private volatile boolean draining;
 
   void add(BridgeConnection connection) {
     open.add(connection);
+    if (connection.sessionId() != null) {
+      bySession.computeIfAbsent(connection.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(connection);
+    }
   }
 
   void remove(BridgeConnection connection) {
     open.remove(connection);
+    if (connection.sessionId() != null) {
+      bySession.computeIfPresent(connection.sessionId(), (id, set) -> {
+        set.remove(connection);
+        return set.isEmpty() ? null : set;
+      });
+    }
     if (draining && open.isEmpty()) {
       emptied.tryComplete();
     }
@@ -39,6 +50,17 @@ public final class Connections {
 
   public boolean draining() {
     return draining;
+  }
+
+  /** The distinct login sessions of the open connections. */
+  public Set<String> sessionIds() {
+    return Set.copyOf(bySession.keySet());
+  }
+
+  /** Closes the connections admitted with one login session (logout, expiry). */
+  public void closeSession(String sessionId, int code, String reason) {
+    Set<BridgeConnection> connections = bySession.getOrDefault(sessionId, Set.of());
+    connections.forEach(c -> c.context().runOnContext(v -> c.close(code, reason)));
   }
 
   /** Closes every connection with the given code and reason, each on its own context. */

@@ -1,6 +1,6 @@
 package io.eventhub.bridge;
 
-import io.eventhub.auth.Identity;
+import io.eventhub.auth.AuthResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -13,8 +13,8 @@ final class RawWebSocketConnection extends BridgeConnection {
   private static final Buffer PING = Buffer.buffer("hb");
   private final ServerWebSocket socket;
 
-  RawWebSocketConnection(Bridge bridge, ServerWebSocket socket, Identity identity) {
-    super(bridge, Vertx.currentContext(), identity, "websocket");
+  RawWebSocketConnection(Bridge bridge, ServerWebSocket socket, AuthResult auth) {
+    super(bridge, Vertx.currentContext(), auth, "websocket");
     this.socket = socket;
     socket.setWriteQueueMaxSize(bridge.config().writeQueueMaxBytes());
     socket.textMessageHandler(this::handleMessage);

@@ -1,6 +1,6 @@
 package io.eventhub.bridge;
 
-import io.eventhub.auth.Identity;
+import io.eventhub.auth.AuthResult;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 final class SockJsSessionConnection extends BridgeConnection {
   private final SockJSSocket socket;
 
-  SockJsSessionConnection(Bridge bridge, SockJSSocket socket, Identity identity) {
-    super(bridge, Vertx.currentContext(), identity, "sockjs-fallback");
+  SockJsSessionConnection(Bridge bridge, SockJSSocket socket, AuthResult auth) {
+    super(bridge, Vertx.currentContext(), auth, "sockjs-fallback");
     this.socket = socket;
     socket.setWriteQueueMaxSize(bridge.config().writeQueueMaxBytes());
     socket.handler(buffer -> handleMessage(buffer.toString()));

@@ -1,6 +1,6 @@
 package io.eventhub.bridge;
 
-import io.eventhub.auth.Identity;
+import io.eventhub.auth.AuthResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -18,8 +18,8 @@ final class SockJsWebSocketConnection extends BridgeConnection {
   private static final Buffer HEARTBEAT = Buffer.buffer("h");
   private final ServerWebSocket socket;
 
-  SockJsWebSocketConnection(Bridge bridge, ServerWebSocket socket, Identity identity) {
-    super(bridge, Vertx.currentContext(), identity, "sockjs-websocket");
+  SockJsWebSocketConnection(Bridge bridge, ServerWebSocket socket, AuthResult auth) {
+    super(bridge, Vertx.currentContext(), auth, "sockjs-websocket");
     this.socket = socket;
     socket.setWriteQueueMaxSize(bridge.config().writeQueueMaxBytes());
     socket.textMessageHandler(this::handleSockJsFrame);
@@ -71,7 +71,7 @@ final class SockJsWebSocketConnection extends BridgeConnection {
 
   @Override
   protected void closeTransport(int code, String reason) {
-    write(Buffer.buffer("c" + new JsonArray().add(code).add(reason).encode()));
+    write(closeFrame(code, reason));
     socket.close();
   }
 
@@ -80,6 +80,16 @@ final class SockJsWebSocketConnection extends BridgeConnection {
     if (!closed()) {
       write(HEARTBEAT);
     }
+  }
+
+  static void refuse(ServerWebSocket socket, int code, String reason) {
+    socket.writeFrame(RawWebSocketConnection.textFrame(OPEN));
+    socket.writeFrame(RawWebSocketConnection.textFrame(closeFrame(code, reason)));
+    socket.close();
+  }
+
+  private static Buffer closeFrame(int code, String reason) {
+    return Buffer.buffer("c" + new JsonArray().add(code).add(reason).encode());
   }
 
   private void write(Buffer frame) {

@@ -34,7 +34,7 @@ public final class ConfigLoader {
    */
   public record Loaded(HubConfig config, JsonObject effective, List<String> warnings) {}
 
-  private static final List<String> SECRET_KEYS = List.of("publish.token");
+  private static final List<String> SECRET_KEYS = List.of("publish.token", "database.password");
 
   private ConfigLoader() {}
 

@@ -5,8 +5,9 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Arrays;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Typed reads from the merged configuration tree. Every bad value adds one problem that names its
@@ -64,12 +65,42 @@ final class ConfigReader {
     return "";
   }
 
-  String oneOf(String path, Set<String> allowed) {
+  /** An enum constant written in lower case in the file ({@code php_serialize} for PHP_SERIALIZE). */
+  <E extends Enum<E>> E enumValue(String path, Class<E> type) {
     String value = string(path);
-    if (!allowed.contains(value)) {
-      problem(path, "must be one of " + allowed + ", got " + show(value));
+    E[] constants = type.getEnumConstants();
+    for (E constant : constants) {
+      if (constant.name().equalsIgnoreCase(value)) {
+        return constant;
+      }
+    }
+    problem(path, "must be one of " + Arrays.stream(constants).map(c -> c.name().toLowerCase()).toList()
+        + ", got " + show(value));
+    return constants[0];
+  }
+
+  /** A table or column name: spliced into SQL, so only plain identifiers. */
+  String identifier(String path) {
+    String value = string(path);
+    if (!IDENTIFIER.matcher(value).matches()) {
+      problem(path, "must be a plain SQL identifier (letters, digits, _), got " + show(value));
     }
     return value;
+  }
+
+  String optionalIdentifier(String path) {
+    String value = string(path);
+    return value.isEmpty() ? value : identifier(path);
+  }
+
+  Pattern regex(String path) {
+    String value = string(path);
+    try {
+      return Pattern.compile(value);
+    } catch (PatternSyntaxException e) {
+      problem(path, "is not a valid regular expression: " + e.getDescription());
+      return Pattern.compile("a^");
+    }
   }
 
   List<String> strings(String path) {
@@ -108,6 +139,7 @@ final class ConfigReader {
     return value instanceof String s ? "\"" + s + "\"" : String.valueOf(value);
   }
 
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
   private static final Pattern ADDRESS_PATTERN =
       Pattern.compile("([A-Za-z0-9._:*\\-]|\\{userId\\})+");
 }

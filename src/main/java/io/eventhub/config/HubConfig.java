@@ -1,16 +1,67 @@
 package io.eventhub.config;
 
 import java.util.List;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The hub's whole configuration: loaded once by {@link ConfigLoader}, validated, immutable. Each part
  * of the hub receives the section it needs.
  */
-public record HubConfig(Http http, Bridge bridge, Publish publish, Shutdown shutdown) {
+public record HubConfig(Http http, Auth auth, Database database, Bridge bridge, Publish publish, Shutdown shutdown) {
 
   /** The client-facing HTTP server. {@code instances} is the number of server verticles. */
   public record Http(String host, int port, int instances, int idleTimeoutSeconds) {}
+
+  public enum AuthMode { SESSION, ANONYMOUS }
+
+  public enum SessionPreset { PLAIN, LARAVEL, SYMFONY, CUSTOM }
+
+  public enum DataFormat { PHP, PHP_SERIALIZE }
+
+  /**
+   * Where a connection's login session comes from and how it is checked. {@code cookie} and
+   * {@code queryParam} are names, empty to switch that source off.
+   */
+  public record Auth(
+      AuthMode mode,
+      String cookie,
+      String queryParam,
+      boolean bearer,
+      Pattern idPattern,
+      List<String> allowedOrigins,
+      int cacheSeconds,
+      int negativeCacheSeconds,
+      int cacheMaxEntries,
+      int revalidateSeconds,
+      String revocationAddress,
+      Session session) {}
+
+  /** What a valid session is: a preset table layout, or a custom query with one parameter. */
+  public record Session(
+      SessionPreset preset,
+      String query,
+      String table,
+      String idColumn,
+      String userColumn,
+      String rolesColumn,
+      String expiresColumn,
+      String dataColumn,
+      DataFormat dataFormat,
+      String dataKey,
+      int lifetimeSeconds) {}
+
+  /** The application's MySQL/MariaDB database, or an embedded MariaDB started by the hub. */
+  public record Database(
+      boolean embedded,
+      String embeddedDataDir,
+      String host,
+      int port,
+      String name,
+      String user,
+      String password,
+      int poolSize,
+      int connectTimeoutMillis,
+      int queryTimeoutMillis) {}
 
   /** Which addresses clients may use; patterns use {@code *} and the {@code {userId}} placeholder. */
   public record Permissions(List<String> subscribe, List<String> publish, List<String> send) {}
@@ -56,12 +107,25 @@ public record HubConfig(Http http, Bridge bridge, Publish publish, Shutdown shut
         in.intIn("bridge.maxSubscriptionsPerConnection", 1, 100_000),
         in.intIn("bridge.maxMessagesPerSecond", 1, 1_000_000),
         in.intIn("bridge.writeQueueMaxBytes", 1024, 256 * 1024 * 1024),
-        SlowConsumerPolicy.valueOf(
-            in.oneOf("bridge.slowConsumerPolicy", Set.of("drop", "disconnect")).equals("drop")
-                ? "DROP" : "DISCONNECT"),
+        in.enumValue("bridge.slowConsumerPolicy", SlowConsumerPolicy.class),
         in.intIn("bridge.replyTimeoutMillis", 100, 600_000),
         in.intIn("bridge.heartbeatMillis", 100, 600_000),
         in.intIn("bridge.sessionTimeoutMillis", 100, 3_600_000));
+    Auth auth = readAuth(in);
+    Database database = new Database(
+        in.bool("database.embedded"),
+        in.string("database.embeddedDataDir"),
+        in.string("database.host"),
+        in.intIn("database.port", 1, 65535),
+        in.identifier("database.name"),
+        in.string("database.user"),
+        in.string("database.password"),
+        in.intIn("database.poolSize", 1, 1000),
+        in.intIn("database.connectTimeoutMillis", 100, 120_000),
+        in.intIn("database.queryTimeoutMillis", 100, 120_000));
+    if (auth.mode() == AuthMode.SESSION && !database.embedded() && database.host().isBlank()) {
+      in.problem("database.host", "must name the MySQL/MariaDB server (or set database.embedded to true)");
+    }
     Publish publish = new Publish(
         in.string("publish.token"),
         in.intIn("publish.maxBodyBytes", 256, 16 * 1024 * 1024),
@@ -74,8 +138,54 @@ public record HubConfig(Http http, Bridge bridge, Publish publish, Shutdown shut
       in.problem("http.host", "must name an interface address, e.g. 0.0.0.0 or 127.0.0.1");
     }
     Shutdown shutdown = new Shutdown(in.intIn("shutdown.drainSeconds", 0, 3600));
-    return new HubConfig(http, bridge, publish, shutdown);
+    return new HubConfig(http, auth, database, bridge, publish, shutdown);
   }
+
+  private static Auth readAuth(ConfigReader in) {
+    AuthMode mode = in.enumValue("auth.mode", AuthMode.class);
+    List<String> origins = in.strings("auth.allowedOrigins");
+    for (String origin : origins) {
+      if (!origin.equals("*") && !ORIGIN.matcher(origin).matches()) {
+        in.problem("auth.allowedOrigins", "\"" + origin + "\" is not an origin like https://app.example.com[:port], nor *");
+      }
+    }
+    SessionPreset preset = in.enumValue("auth.session.preset", SessionPreset.class);
+    String query = in.string("auth.session.query");
+    if (preset == SessionPreset.CUSTOM && query.chars().filter(c -> c == '?').count() != 1) {
+      in.problem("auth.session.query", "with preset custom, must be a SELECT with exactly one ? (the session id)"
+          + " returning user id[, roles[, expiry as epoch seconds]]");
+    }
+    Session session = new Session(
+        preset,
+        query,
+        in.identifier("auth.session.table"),
+        in.identifier("auth.session.idColumn"),
+        in.optionalIdentifier("auth.session.userColumn"),
+        in.optionalIdentifier("auth.session.rolesColumn"),
+        in.optionalIdentifier("auth.session.expiresColumn"),
+        in.optionalIdentifier("auth.session.dataColumn"),
+        in.enumValue("auth.session.dataFormat", DataFormat.class),
+        in.string("auth.session.dataKey"),
+        in.intIn("auth.session.lifetimeSeconds", 1, 365 * 86_400));
+    if (preset == SessionPreset.PLAIN && session.userColumn().isEmpty() && session.dataColumn().isEmpty()) {
+      in.problem("auth.session.userColumn", "set userColumn, or dataColumn with dataKey, so a user id can be found");
+    }
+    return new Auth(
+        mode,
+        in.string("auth.cookie"),
+        in.string("auth.queryParam"),
+        in.bool("auth.bearer"),
+        in.regex("auth.idPattern"),
+        origins,
+        in.intIn("auth.cacheSeconds", 0, 86_400),
+        in.intIn("auth.negativeCacheSeconds", 0, 86_400),
+        in.intIn("auth.cacheMaxEntries", 1, 10_000_000),
+        in.intIn("auth.revalidateSeconds", 0, 86_400),
+        in.string("auth.revocationAddress"),
+        session);
+  }
+
+  private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.\\-]+(:\\d{1,5})?");
 
   private static int resolveInstances(int configured) {
     return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();

@@ -1,6 +1,7 @@
 package io.eventhub.http;
 
 import io.eventhub.bridge.Connections;
+import io.eventhub.database.Database;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -14,12 +15,19 @@ public final class Health {
   private final HealthChecks liveness;
   private final HealthChecks readiness;
 
-  public Health(Vertx vertx, Connections connections) {
+  /** {@code database} is null in anonymous mode. */
+  public Health(Vertx vertx, Connections connections, Database database) {
     liveness = HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()));
     readiness = HealthChecks.create(vertx).register("accepting-clients", promise -> promise.complete(
         connections.draining()
             ? Status.KO(new JsonObject().put("reason", "draining"))
             : Status.OK(new JsonObject().put("connections", connections.count()))));
+    if (database != null) {
+      // New clients cannot be admitted without the session database.
+      readiness.register("session-database", 2000, promise -> database.pool().query("SELECT 1").execute()
+          .onSuccess(rows -> promise.complete(Status.OK()))
+          .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("reason", e.getMessage())))));
+    }
   }
 
   public HealthChecks liveness() {

@@ -1,6 +1,7 @@
 package io.eventhub.http;
 
-import io.eventhub.auth.Identity;
+import io.eventhub.auth.AuthResult;
+import io.eventhub.auth.Authenticator;
 import io.eventhub.bridge.Bridge;
 import io.eventhub.bridge.CloseCodes;
 import io.eventhub.config.HubConfig;
@@ -26,16 +27,26 @@ public final class HubServerVerticle extends VerticleBase {
   public static final String EVENTBUS = "/eventbus";
   /** SockJS: {@code /eventbus/<server>/<session>/websocket}; server and session hold no dot or slash. */
   private static final String SOCKJS_WEBSOCKET = "^/eventbus/[^/.]+/[^/.]+/websocket$";
+  /**
+   * The SockJS requests that open (or resume) a receiving session; sends need no new check. The
+   * group must not capture: Vert.x turns capture groups into request params, and SockJS reads its
+   * session id from "param0".
+   */
+  private static final String SOCKJS_RECEIVING = "^/eventbus/[^/.]+/[^/.]+/(?:xhr|xhr_streaming|eventsource|htmlfile|jsonp)$";
+  private static final String AUTH = "eventhub.auth";
 
   private final HubConfig config;
   private final Bridge bridge;
+  private final Authenticator authenticator;
   private final Health health;
   private final StaticAssets assets;
   private HttpServer server;
 
-  public HubServerVerticle(HubConfig config, Bridge bridge, Health health, StaticAssets assets) {
+  public HubServerVerticle(HubConfig config, Bridge bridge, Authenticator authenticator, Health health,
+                           StaticAssets assets) {
     this.config = config;
     this.bridge = bridge;
+    this.authenticator = authenticator;
     this.health = health;
     this.assets = assets;
   }
@@ -70,38 +81,73 @@ public final class HubServerVerticle extends VerticleBase {
   }
 
   private void mountBridge(Router router) {
-    router.get(EVENTBUS + "/websocket").handler(this::upgradeRaw);
-    router.getWithRegex(SOCKJS_WEBSOCKET).handler(this::upgradeSockJs);
-    // A plain route "/eventbus" would also match "/eventbus/" and reroute forever.
-    router.routeWithRegex("^/eventbus$").handler(ctx -> ctx.reroute(EVENTBUS + "/"));
     router.post(EVENTBUS + "/*").handler(BodyHandler.create(false)
         .setBodyLimit(4L * config.bridge().maxFrameBytes()));
+    router.get(EVENTBUS + "/websocket").handler(this::upgradeRaw);
+    router.getWithRegex(SOCKJS_WEBSOCKET).handler(this::upgradeSockJs);
+    router.routeWithRegex(SOCKJS_RECEIVING).handler(this::authenticateSockJs);
+    // A plain route "/eventbus" would also match "/eventbus/" and reroute forever.
+    router.routeWithRegex("^/eventbus$").handler(ctx -> ctx.reroute(EVENTBUS + "/"));
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions()
         .setHeartbeatInterval(config.bridge().heartbeatMillis())
         .setSessionTimeout(config.bridge().sessionTimeoutMillis())
         .setRegisterWriteHandler(false)
         .setLocalWriteHandler(false);
     router.route(EVENTBUS + "/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(socket -> {
+      AuthResult auth = socket.routingContext() == null ? null : socket.routingContext().get(AUTH);
       if (bridge.connections().draining()) {
         bridge.refuse(socket, CloseCodes.RECONNECT, "reconnect");
+      } else if (auth == null || !auth.admitted()) {
+        // Fail closed: a session opened by a request the authenticator did not see is refused too.
+        AuthResult refused = auth != null ? auth : AuthResult.unauthenticated("not authenticated");
+        bridge.refuse(socket, refused.closeCode(), refused.message());
       } else {
-        bridge.attachSockJs(socket, Identity.ANONYMOUS);
+        bridge.attachSockJs(socket, auth);
       }
     }));
   }
 
+  /** Raw WebSocket: refused before the upgrade, with an HTTP status and a JSON body. */
   private void upgradeRaw(RoutingContext ctx) {
     if (refuseWhileDraining(ctx)) {
       return;
     }
-    ctx.request().toWebSocket().onSuccess(socket -> bridge.attachRaw(socket, Identity.ANONYMOUS));
+    ctx.request().pause();
+    authenticator.authenticate(ctx.request()).onComplete(result -> {
+      AuthResult auth = result.succeeded() ? result.result() : AuthResult.unavailable("authentication failed");
+      if (!auth.admitted()) {
+        ctx.request().resume();
+        JsonErrors.send(ctx.response(), auth.status(), auth.error(), auth.message());
+        return;
+      }
+      ctx.request().toWebSocket().onSuccess(socket -> bridge.attachRaw(socket, auth));
+    });
   }
 
+  /** SockJS's websocket transport: upgraded either way, refusals as a SockJS close frame with a code. */
   private void upgradeSockJs(RoutingContext ctx) {
     if (refuseWhileDraining(ctx)) {
       return;
     }
-    ctx.request().toWebSocket().onSuccess(socket -> bridge.attachSockJsWebSocket(socket, Identity.ANONYMOUS));
+    ctx.request().pause();
+    authenticator.authenticate(ctx.request()).onComplete(result -> {
+      AuthResult auth = result.succeeded() ? result.result() : AuthResult.unavailable("authentication failed");
+      ctx.request().toWebSocket().onSuccess(socket -> {
+        if (auth.admitted()) {
+          bridge.attachSockJsWebSocket(socket, auth);
+        } else {
+          bridge.refuseSockJsWebSocket(socket, auth.closeCode(), auth.message());
+        }
+      });
+    });
+  }
+
+  /** SockJS's HTTP transports: the result travels to the socket handler in the routing context. */
+  private void authenticateSockJs(RoutingContext ctx) {
+    authenticator.authenticate(ctx.request()).onComplete(result -> {
+      ctx.put(AUTH, result.succeeded() ? result.result() : AuthResult.unavailable("authentication failed"));
+      ctx.next();
+    });
   }
 
   private boolean refuseWhileDraining(RoutingContext ctx) {

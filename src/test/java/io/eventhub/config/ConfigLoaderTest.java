@@ -27,7 +27,9 @@ class ConfigLoaderTest {
     ConfigLoader.Loaded loaded = ConfigLoader.load(Path.of("conf", "hub.json"), Map.of());
     assertEquals(8080, loaded.config().http().port());
     assertTrue(!loaded.config().publish().enabled(), "no default token in the shipped config");
-    assertEquals(List.of("demo.*"), loaded.config().bridge().permissions().subscribe());
+    assertEquals(List.of("demo.*", "user.{userId}.*"), loaded.config().bridge().permissions().subscribe());
+    assertTrue(loaded.config().database().embedded(), "a first run needs no database of its own");
+    assertEquals(HubConfig.AuthMode.SESSION, loaded.config().auth().mode(), "fails closed by default");
   }
 
   @ParameterizedTest

@@ -29,6 +29,7 @@ public final class TestHub implements AutoCloseable {
     return new JsonObject("""
         {
           "http": {"host": "127.0.0.1", "port": 0, "instances": 2},
+          "auth": {"mode": "anonymous"},
           "bridge": {
             "permissions": {
               "subscribe": ["demo.*", "test.**"],

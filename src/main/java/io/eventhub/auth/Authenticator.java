@@ -1,0 +1,109 @@
+package io.eventhub.auth;
+
+import io.eventhub.config.HubConfig;
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpServerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/**
+ * Decides at the handshake whether a connection may open: origin check, then the session id from a
+ * cookie, the query string or an {@code Authorization: Bearer} header (in that order, each
+ * switchable), then its validity in the database. Fails closed: no id, a malformed id, an unknown or
+ * expired session, or a database that cannot answer all refuse the connection.
+ */
+public final class Authenticator {
+  private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
+
+  private final HubConfig.Auth config;
+  private final SessionStore sessions;
+
+  /** {@code sessions} is null in anonymous mode. */
+  public Authenticator(HubConfig.Auth config, SessionStore sessions) {
+    this.config = config;
+    this.sessions = sessions;
+  }
+
+  public Future<AuthResult> authenticate(HttpServerRequest request) {
+    String origin = request.getHeader("origin");
+    if (origin != null && !originAllowed(origin, request)) {
+      log.info("Refused a connection from origin {}", origin);
+      return Future.succeededFuture(AuthResult.forbidden("origin " + origin + " is not allowed"));
+    }
+    if (config.mode() == HubConfig.AuthMode.ANONYMOUS) {
+      return Future.succeededFuture(AuthResult.admitted(Identity.ANONYMOUS, null));
+    }
+    String sessionId = sessionId(request);
+    if (sessionId == null) {
+      return Future.succeededFuture(AuthResult.unauthenticated("no session id: " + sources()));
+    }
+    if (!config.idPattern().matcher(sessionId).matches()) {
+      return Future.succeededFuture(AuthResult.unauthenticated("malformed session id"));
+    }
+    return sessions.lookup(sessionId).map(lookup -> lookup instanceof SessionStore.Valid valid
+        ? AuthResult.admitted(valid.identity(), sessionId)
+        : AuthResult.unauthenticated("session unknown or expired, log in again")
+    ).otherwise(failure -> {
+      log.error("Session lookup failed, refusing the connection: {}", failure.toString());
+      return AuthResult.unavailable("session database unavailable, try again later");
+    });
+  }
+
+  /** The session id the request carries, by the configured sources in order; null if none. */
+  String sessionId(HttpServerRequest request) {
+    if (!config.cookie().isEmpty()) {
+      Cookie cookie = request.getCookie(config.cookie());
+      if (cookie != null && !cookie.getValue().isEmpty()) {
+        return cookie.getValue();
+      }
+    }
+    if (!config.queryParam().isEmpty()) {
+      String fromQuery = request.getParam(config.queryParam());
+      if (fromQuery != null && !fromQuery.isEmpty()) {
+        return fromQuery;
+      }
+    }
+    if (config.bearer()) {
+      String authorization = request.getHeader("authorization");
+      if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String token = authorization.substring(7).trim();
+        return token.isEmpty() ? null : token;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Cross-site WebSocket hijacking protection. With no list configured only same-origin browsers are
+   * let in (the Origin's host and port equal the Host header, as behind the same Apache).
+   */
+  boolean originAllowed(String origin, HttpServerRequest request) {
+    if (config.allowedOrigins().contains("*") || config.allowedOrigins().contains(origin)) {
+      return true;
+    }
+    if (!config.allowedOrigins().isEmpty()) {
+      return false;
+    }
+    String host = request.getHeader("host");
+    int scheme = origin.indexOf("://");
+    return host != null && scheme > 0
+        && origin.substring(scheme + 3).toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT));
+  }
+
+  private String sources() {
+    StringBuilder sources = new StringBuilder();
+    if (!config.cookie().isEmpty()) {
+      sources.append("cookie ").append(config.cookie());
+    }
+    if (!config.queryParam().isEmpty()) {
+      sources.append(sources.isEmpty() ? "" : ", ").append("query parameter ").append(config.queryParam());
+    }
+    if (config.bearer()) {
+      sources.append(sources.isEmpty() ? "" : " or ").append("Authorization: Bearer");
+    }
+    return sources.isEmpty() ? "no source is configured" : "send it as " + sources;
+  }
+}

@@ -1,0 +1,81 @@
+package io.eventhub.auth;
+
+import io.eventhub.bridge.CloseCodes;
+import io.eventhub.bridge.Connections;
+import io.eventhub.config.HubConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ends connections whose login session ended: at once when a back end publishes the session id to
+ * {@code auth.revocationAddress} (body: the id, or {@code {"sessionId": id}}), and every
+ * {@code auth.revalidateSeconds} by looking the live sessions up again, a batch at a time. A database
+ * outage during revalidation keeps connections open: only a definite "unknown or expired" closes them.
+ */
+public final class SessionRevocation {
+  private static final Logger log = LoggerFactory.getLogger(SessionRevocation.class);
+  private static final int BATCH = 100;
+
+  private final Vertx vertx;
+  private final HubConfig.Auth config;
+  private final SessionStore sessions;
+  private final Connections connections;
+
+  public SessionRevocation(Vertx vertx, HubConfig.Auth config, SessionStore sessions, Connections connections) {
+    this.vertx = vertx;
+    this.config = config;
+    this.sessions = sessions;
+    this.connections = connections;
+  }
+
+  public Future<Void> start() {
+    if (config.revalidateSeconds() > 0) {
+      long period = config.revalidateSeconds() * 1000L;
+      vertx.setPeriodic(period, period, id -> revalidate());
+    }
+    return vertx.eventBus().<Object>consumer(config.revocationAddress(), message -> {
+      String sessionId = message.body() instanceof JsonObject json ? json.getString("sessionId") : String.valueOf(message.body());
+      if (sessionId != null && !sessionId.isEmpty()) {
+        revoke(sessionId);
+      }
+    }).completion();
+  }
+
+  public void revoke(String sessionId) {
+    sessions.invalidate(sessionId);
+    connections.closeSession(sessionId, CloseCodes.UNAUTHENTICATED, "session revoked");
+  }
+
+  /** Looks every live session up again; returns when all batches are done. */
+  public Future<Void> revalidate() {
+    List<String> ids = new ArrayList<>(connections.sessionIds());
+    Future<Void> chain = Future.succeededFuture();
+    for (int from = 0; from < ids.size(); from += BATCH) {
+      List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+      chain = chain.compose(v -> revalidate(batch));
+    }
+    return chain;
+  }
+
+  private Future<Void> revalidate(List<String> batch) {
+    List<Future<?>> lookups = new ArrayList<>();
+    for (String sessionId : batch) {
+      sessions.invalidate(sessionId);
+      lookups.add(sessions.lookup(sessionId).onSuccess(lookup -> {
+        if (lookup instanceof SessionStore.Invalid invalid) {
+          connections.closeSession(sessionId, CloseCodes.UNAUTHENTICATED, invalid.why());
+        }
+      }).otherwise(failure -> {
+        log.warn("Revalidation could not reach the database; keeping the connections: {}", failure.toString());
+        return null;
+      }));
+    }
+    return Future.join(lookups).mapEmpty();
+  }
+}

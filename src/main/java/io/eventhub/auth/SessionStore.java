@@ -1,0 +1,153 @@
+package io.eventhub.auth;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.eventhub.config.HubConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * Looks sessions up in the application's database, behind a cache: valid sessions are kept for
+ * {@code auth.cacheSeconds} (never past their own expiry), unknown or expired ones for
+ * {@code auth.negativeCacheSeconds}, failures not at all. Concurrent lookups of one id share a
+ * single query, so a reconnect storm costs one query per distinct session.
+ */
+public final class SessionStore {
+  /** What the database says about a session id. */
+  public sealed interface Lookup permits Valid, Invalid {}
+
+  public record Valid(Identity identity, long expiresAtMillis) implements Lookup {}
+
+  public record Invalid(String why) implements Lookup {}
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final HubConfig.Auth config;
+  private final String sql;
+  private final AsyncCache<String, Lookup> cache;
+  private final AtomicLong queries = new AtomicLong();
+  private final int queryTimeoutMillis;
+
+  public SessionStore(Vertx vertx, Pool pool, HubConfig.Auth config, int queryTimeoutMillis) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.config = config;
+    this.queryTimeoutMillis = queryTimeoutMillis;
+    this.sql = SessionQuery.sql(config.session());
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(config.cacheMaxEntries())
+        .executor(Runnable::run)
+        .expireAfter(new Expiry<String, Lookup>() {
+          @Override
+          public long expireAfterCreate(String id, Lookup lookup, long now) {
+            return cacheNanos(lookup);
+          }
+
+          @Override
+          public long expireAfterUpdate(String id, Lookup lookup, long now, long current) {
+            return cacheNanos(lookup);
+          }
+
+          @Override
+          public long expireAfterRead(String id, Lookup lookup, long now, long current) {
+            return current;
+          }
+        })
+        .buildAsync();
+  }
+
+  /** Completes on the caller's context; fails when the database cannot answer in time. */
+  public Future<Lookup> lookup(String sessionId) {
+    CompletableFuture<Lookup> result = cache.get(sessionId,
+        (id, executor) -> query(id).toCompletionStage().toCompletableFuture());
+    return Future.fromCompletionStage(result, vertx.getOrCreateContext());
+  }
+
+  /** Forgets a session, so the next lookup asks the database (logout, revalidation). */
+  public void invalidate(String sessionId) {
+    cache.synchronous().invalidate(sessionId);
+  }
+
+  /** Queries sent to the database so far. */
+  public long queries() {
+    return queries.get();
+  }
+
+  private Future<Lookup> query(String sessionId) {
+    queries.incrementAndGet();
+    return pool.preparedQuery(sql).execute(Tuple.of(sessionId))
+        .timeout(queryTimeoutMillis, TimeUnit.MILLISECONDS)
+        .map(this::read);
+  }
+
+  private Lookup read(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return new Invalid("unknown session");
+    }
+    Row row = rows.iterator().next();
+    Object userId = column(row, 0);
+    Object rolesValue = column(row, 1);
+    String roles = rolesValue == null ? null : String.valueOf(rolesValue);
+    Long expires = column(row, 2) instanceof Number n ? n.longValue() : null;
+    Object data = column(row, 3);
+    if (expires != null && expires * 1000 <= System.currentTimeMillis()) {
+      return new Invalid("session expired");
+    }
+    if (userId == null && data != null) {
+      userId = userFromData(data);
+    }
+    if (userId == null || String.valueOf(userId).isEmpty()) {
+      return new Invalid("session has no logged-in user");
+    }
+    return new Valid(new Identity(String.valueOf(userId), roles(roles)), expires == null ? 0 : expires * 1000);
+  }
+
+  private Object userFromData(Object data) {
+    byte[] bytes = data instanceof Buffer b ? b.getBytes() : String.valueOf(data).getBytes(StandardCharsets.UTF_8);
+    try {
+      Map<String, Object> session = PhpSession.decode(bytes, config.session().dataFormat());
+      Object user = PhpSession.lookup(session, config.session().dataKey());
+      return user instanceof Map<?, ?> ? null : user;
+    } catch (IllegalArgumentException e) {
+      return null; // unreadable data holds no user: refused, never guessed
+    }
+  }
+
+  private static Object column(Row row, int index) {
+    return index < row.size() ? row.getValue(index) : null;
+  }
+
+  private static Set<String> roles(String roles) {
+    if (roles == null || roles.isBlank()) {
+      return Set.of();
+    }
+    return Arrays.stream(roles.split(",")).map(String::trim).filter(r -> !r.isEmpty()).collect(Collectors.toUnmodifiableSet());
+  }
+
+  private long cacheNanos(Lookup lookup) {
+    if (lookup instanceof Valid valid) {
+      long seconds = config.cacheSeconds();
+      if (valid.expiresAtMillis() > 0) {
+        long untilExpiry = valid.expiresAtMillis() - System.currentTimeMillis();
+        return Math.max(0, Math.min(TimeUnit.SECONDS.toNanos(seconds), TimeUnit.MILLISECONDS.toNanos(untilExpiry)));
+      }
+      return TimeUnit.SECONDS.toNanos(seconds);
+    }
+    return TimeUnit.SECONDS.toNanos(config.negativeCacheSeconds());
+  }
+}

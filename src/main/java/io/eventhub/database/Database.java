@@ -1,0 +1,103 @@
+package io.eventhub.database;
+
+import io.eventhub.config.HubConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The connection pool to the application's database; with {@code database.embedded}, first starts a
+ * MariaDB, applies {@code conf/schema.sql} and seeds a demo user and session.
+ */
+public final class Database {
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+  public static final Path SCHEMA = Path.of("conf", "schema.sql");
+  public static final String DEMO_SESSION_ID = "demo-session-0123456789abcdef";
+
+  private final Pool pool;
+  private final EmbeddedMariaDb embedded;
+
+  private Database(Pool pool, EmbeddedMariaDb embedded) {
+    this.pool = pool;
+    this.embedded = embedded;
+  }
+
+  public static Future<Database> open(Vertx vertx, HubConfig.Database config) {
+    if (!config.embedded()) {
+      return Future.succeededFuture(new Database(pool(vertx, config, config.host(), config.port()), null));
+    }
+    return vertx.executeBlocking(() -> {
+      EmbeddedMariaDb db = EmbeddedMariaDb.start(config.embeddedDataDir());
+      db.createDatabase(config.name());
+      db.run(schema(), config.name());
+      db.run(DEMO_SEED, config.name());
+      log.info("Demo login: user 1 with session id {} (open /?session={} or send it as the PHPSESSID cookie)",
+          DEMO_SESSION_ID, DEMO_SESSION_ID);
+      return db;
+    }).map(db -> new Database(pool(vertx, config, "127.0.0.1", db.port()), db));
+  }
+
+  private static Pool pool(Vertx vertx, HubConfig.Database config, String host, int port) {
+    MySQLConnectOptions connect = new MySQLConnectOptions()
+        .setHost(host)
+        .setPort(port)
+        .setDatabase(config.name())
+        .setUser(config.user())
+        .setPassword(config.password())
+        .setCachePreparedStatements(true);
+    PoolOptions pool = new PoolOptions()
+        .setMaxSize(config.poolSize())
+        .setConnectionTimeout(config.connectTimeoutMillis())
+        .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setMaxWaitQueueSize(10_000)
+        .setName("event-hub-sessions");
+    return MySQLBuilder.pool()
+        .with(pool)
+        .with(new NetClientOptions().setConnectTimeout(config.connectTimeoutMillis()))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  private static String schema() {
+    try {
+      return Files.readString(SCHEMA);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + SCHEMA + " for the embedded database", e);
+    }
+  }
+
+  private static final String DEMO_SEED = """
+      INSERT IGNORE INTO users (id, name) VALUES (1, 'demo');
+      INSERT INTO sessions (id, user_id, roles, expires_at) VALUES ('%s', 1, 'user', NOW() + INTERVAL 1 YEAR)
+        ON DUPLICATE KEY UPDATE expires_at = NOW() + INTERVAL 1 YEAR;
+      """.formatted(DEMO_SESSION_ID);
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** The embedded server, when the hub started one. */
+  public EmbeddedMariaDb embedded() {
+    return embedded;
+  }
+
+  public Future<Void> close() {
+    return pool.close().onComplete(v -> {
+      if (embedded != null) {
+        embedded.stop();
+      }
+    });
+  }
+}

