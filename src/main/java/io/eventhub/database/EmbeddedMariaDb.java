@@ -21,6 +21,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
   public static EmbeddedMariaDb start(String dataDir) {
     DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
     config.setPort(0);
+    // Its own base directory: two servers in one JVM (tests) must not unpack over each other.
+    config.setBaseDir(new java.io.File(System.getProperty("java.io.tmpdir"), "event-hub-mariadb-" + java.util.UUID.randomUUID()));
     config.addArg("--bind-address=127.0.0.1");
     if ("root".equals(System.getProperty("user.name"))) {
       config.addArg("--user=root"); // mariadbd refuses to run as root without it

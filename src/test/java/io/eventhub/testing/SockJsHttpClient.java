@@ -56,11 +56,17 @@ public final class SockJsHttpClient extends BridgeClient {
   private final Kind kind;
   private final String base;
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
+  private final Credentials credentials;
   private volatile HttpClientRequest receiving;
 
   public SockJsHttpClient(int port, Kind kind) {
+    this(port, kind, Credentials.NONE);
+  }
+
+  public SockJsHttpClient(int port, Kind kind, Credentials credentials) {
     this.port = port;
     this.kind = kind;
+    this.credentials = credentials;
     this.base = "/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/";
     ClientVertx.get().getOrCreateContext().runOnContext(v -> receive());
     try {
@@ -74,8 +80,11 @@ public final class SockJsHttpClient extends BridgeClient {
     if (closed.isDone()) {
       return;
     }
-    HTTP.request(new RequestOptions().setMethod(kind.method).setHost("127.0.0.1").setPort(port)
-            .setURI(base + kind.path))
+    RequestOptions options = new RequestOptions().setMethod(kind.method).setHost("127.0.0.1").setPort(port)
+        .setURI(base + kind.path + (credentials.query().isEmpty() ? ""
+            : (kind.path.contains("?") ? "&" : "?") + credentials.query().substring(1)));
+    credentials.headers().forEach(options::putHeader);
+    HTTP.request(options)
         .compose(request -> {
           receiving = request;
           return request.send();

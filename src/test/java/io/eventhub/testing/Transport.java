@@ -1,24 +1,28 @@
 package io.eventhub.testing;
 
-import java.util.function.IntFunction;
+import java.util.function.BiFunction;
 
 /** Every way a client can reach the bridge; suites run once per transport. */
 public enum Transport {
   RAW_WEBSOCKET(WebSocketClients.Raw::new),
   SOCKJS_WEBSOCKET(WebSocketClients.SockJs::new),
-  SOCKJS_XHR_STREAMING(port -> new SockJsHttpClient(port, SockJsHttpClient.Kind.XHR_STREAMING)),
-  SOCKJS_XHR_POLLING(port -> new SockJsHttpClient(port, SockJsHttpClient.Kind.XHR_POLLING)),
-  SOCKJS_EVENTSOURCE(port -> new SockJsHttpClient(port, SockJsHttpClient.Kind.EVENTSOURCE)),
-  SOCKJS_HTMLFILE(port -> new SockJsHttpClient(port, SockJsHttpClient.Kind.HTMLFILE)),
-  SOCKJS_JSONP(port -> new SockJsHttpClient(port, SockJsHttpClient.Kind.JSONP));
+  SOCKJS_XHR_STREAMING((port, c) -> new SockJsHttpClient(port, SockJsHttpClient.Kind.XHR_STREAMING, c)),
+  SOCKJS_XHR_POLLING((port, c) -> new SockJsHttpClient(port, SockJsHttpClient.Kind.XHR_POLLING, c)),
+  SOCKJS_EVENTSOURCE((port, c) -> new SockJsHttpClient(port, SockJsHttpClient.Kind.EVENTSOURCE, c)),
+  SOCKJS_HTMLFILE((port, c) -> new SockJsHttpClient(port, SockJsHttpClient.Kind.HTMLFILE, c)),
+  SOCKJS_JSONP((port, c) -> new SockJsHttpClient(port, SockJsHttpClient.Kind.JSONP, c));
 
-  private final IntFunction<BridgeClient> connector;
+  private final BiFunction<Integer, Credentials, BridgeClient> connector;
 
-  Transport(IntFunction<BridgeClient> connector) {
+  Transport(BiFunction<Integer, Credentials, BridgeClient> connector) {
     this.connector = connector;
   }
 
   public BridgeClient connect(int port) {
-    return connector.apply(port);
+    return connect(port, Credentials.NONE);
+  }
+
+  public BridgeClient connect(int port, Credentials credentials) {
+    return connector.apply(port, credentials);
   }
 }

@@ -20,14 +20,28 @@ public final class WebSocketClients {
   private WebSocketClients() {}
 
   public static WebSocket connect(int port, String uri) {
-    return connect(port, uri, ws -> { });
+    return connect(port, uri, Credentials.NONE, ws -> { });
   }
 
   /** {@code setup} runs on the event loop as the socket opens, so no frame arrives before its handlers. */
-  public static WebSocket connect(int port, String uri, Consumer<WebSocket> setup) {
-    return ClientVertx.call(() -> CLIENT
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
-        .onSuccess(setup::accept));
+  public static WebSocket connect(int port, String uri, Credentials credentials, Consumer<WebSocket> setup) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(uri + credentials.query());
+    credentials.headers().forEach(options::addHeader);
+    return ClientVertx.call(() -> CLIENT.connect(options).onSuccess(setup::accept));
+  }
+
+  /** The hub's refusal of a WebSocket upgrade: HTTP status and JSON body. */
+  public static io.vertx.core.http.UpgradeRejectedException rejection(int port, String uri, Credentials credentials) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(uri + credentials.query());
+    credentials.headers().forEach(options::addHeader);
+    try {
+      CLIENT.connect(options).await().close();
+    } catch (io.vertx.core.http.UpgradeRejectedException e) {
+      return e;
+    }
+    throw new AssertionError("the upgrade of " + uri + " was accepted");
   }
 
   /** {@code /eventbus/websocket}: one bridge frame per text frame. */
@@ -35,7 +49,11 @@ public final class WebSocketClients {
     private final WebSocket socket;
 
     public Raw(int port) {
-      socket = connect(port, "/eventbus/websocket", ws -> {
+      this(port, Credentials.NONE);
+    }
+
+    public Raw(int port, Credentials credentials) {
+      socket = connect(port, "/eventbus/websocket", credentials, ws -> {
         ws.textMessageHandler(this::deliver);
         ws.closeHandler(v -> closed.complete(new CloseInfo(
             ws.closeStatusCode() == null ? -1 : ws.closeStatusCode(), ws.closeReason())));
@@ -63,7 +81,11 @@ public final class WebSocketClients {
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
 
     public SockJs(int port) {
-      socket = connect(port, "/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket", ws -> {
+      this(port, Credentials.NONE);
+    }
+
+    public SockJs(int port, Credentials credentials) {
+      socket = connect(port, "/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/websocket", credentials, ws -> {
         ws.textMessageHandler(this::onFrame);
         ws.closeHandler(v -> closed.complete(new CloseInfo(-1, "socket closed without a SockJS close frame")));
       });
