@@ -48,7 +48,7 @@ public final class SessionRevocation {
   }
 
   public void revoke(String sessionId) {
-    sessions.invalidate(sessionId);
+    sessions.revoke(sessionId);
     connections.closeSession(sessionId, CloseCodes.UNAUTHENTICATED, "session revoked");
   }
 

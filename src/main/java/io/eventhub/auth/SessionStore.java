@@ -83,6 +83,14 @@ public final class SessionStore {
     cache.synchronous().invalidate(sessionId);
   }
 
+  /**
+   * Marks a session as ended (logout) for {@code auth.negativeCacheSeconds}: a client reconnecting
+   * at once is refused even if the application has not yet deleted the row.
+   */
+  public void revoke(String sessionId) {
+    cache.put(sessionId, CompletableFuture.completedFuture(new Invalid("session revoked")));
+  }
+
   /** Queries sent to the database so far. */
   public long queries() {
     return queries.get();
