@@ -45,6 +45,8 @@ class MainProcessTest {
   private Process spawn(Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // The hub's own logging (not the tests' quieter one): the port is read from its start-up line.
+        "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -108,14 +110,7 @@ class MainProcessTest {
          "auth": {"mode": "anonymous"},
          "bridge": {"permissions": {"subscribe": ["demo.*"]}},
          "shutdown": {"drainSeconds": 10}}""").toString());
-    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    CompletableFuture.runAsync(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
-        reader.lines().forEach(lines::add);
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
+    LinkedBlockingQueue<String> lines = follow(hub);
     int port = awaitPort(lines);
     List<BridgeClient> clients = new ArrayList<>();
     for (Transport transport : List.of(Transport.RAW_WEBSOCKET, Transport.SOCKJS_WEBSOCKET, Transport.SOCKJS_XHR_STREAMING)) {
@@ -135,8 +130,44 @@ class MainProcessTest {
     assertEquals(143, hub.exitValue(), "exit status of a SIGTERM'd JVM");
   }
 
+  @Test
+  @DisplayName("the shipped configuration starts an embedded MariaDB with a demo session that the demo page's client can use")
+  void embeddedDefault() throws Exception {
+    Process hub = spawn(Map.of("HUB_HTTP_HOST", "127.0.0.1", "HUB_HTTP_PORT", "0"));
+    LinkedBlockingQueue<String> lines = follow(hub);
+    int port = awaitPort(lines);
+    String page = io.vertx.ext.web.client.WebClient.create(io.eventhub.testing.ClientVertx.get())
+        .get(port, "127.0.0.1", "/").send().await().bodyAsString();
+    assertTrue(page.contains("/eventbus/client.js"), "the demo page is served");
+    io.eventhub.testing.Credentials demo = io.eventhub.testing.Credentials.query("session", io.eventhub.database.Database.DEMO_SESSION_ID);
+    try (BridgeClient client = Transport.SOCKJS_WEBSOCKET.connect(port, demo);
+         BridgeClient publisher = Transport.RAW_WEBSOCKET.connect(port, demo)) {
+      client.register("demo.news");
+      client.register("user.1.notes");
+      client.sync();
+      publisher.send(new io.vertx.core.json.JsonObject().put("type", "publish").put("address", "demo.news").put("body", "hi"));
+      assertEquals("hi", client.next().getString("body"), "the demo user publishes and receives on demo.news");
+    }
+    assertEquals(401, io.eventhub.testing.WebSocketClients.rejection(port, "/eventbus/websocket",
+        io.eventhub.testing.Credentials.NONE).getStatus(), "without the session: refused");
+    hub.destroy();
+    assertTrue(hub.waitFor(30, TimeUnit.SECONDS));
+  }
+
+  private static LinkedBlockingQueue<String> follow(Process process) {
+    LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    CompletableFuture.runAsync(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        reader.lines().forEach(lines::add);
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    });
+    return lines;
+  }
+
   private static int awaitPort(LinkedBlockingQueue<String> lines) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     StringBuilder seen = new StringBuilder();
     while (System.nanoTime() < deadline) {
       String line = lines.poll(1, TimeUnit.SECONDS);

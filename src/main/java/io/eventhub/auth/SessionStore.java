@@ -29,11 +29,14 @@ import java.util.stream.Collectors;
  */
 public final class SessionStore {
   /** What the database says about a session id. */
-  public sealed interface Lookup permits Valid, Invalid {}
+  public sealed interface Lookup permits Valid, Invalid, Unavailable {}
 
   public record Valid(Identity identity, long expiresAtMillis) implements Lookup {}
 
   public record Invalid(String why) implements Lookup {}
+
+  /** The database did not answer: shared by the lookups waiting for it, then dropped at once. */
+  record Unavailable(Throwable cause) implements Lookup {}
 
   private final Vertx vertx;
   private final Pool pool;
@@ -75,7 +78,8 @@ public final class SessionStore {
   public Future<Lookup> lookup(String sessionId) {
     CompletableFuture<Lookup> result = cache.get(sessionId,
         (id, executor) -> query(id).toCompletionStage().toCompletableFuture());
-    return Future.fromCompletionStage(result, vertx.getOrCreateContext());
+    return Future.fromCompletionStage(result, vertx.getOrCreateContext()).compose(lookup ->
+        lookup instanceof Unavailable unavailable ? Future.failedFuture(unavailable.cause()) : Future.succeededFuture(lookup));
   }
 
   /** Forgets a session, so the next lookup asks the database (logout, revalidation). */
@@ -100,7 +104,9 @@ public final class SessionStore {
     queries.incrementAndGet();
     return pool.preparedQuery(sql).execute(Tuple.of(sessionId))
         .timeout(queryTimeoutMillis, TimeUnit.MILLISECONDS)
-        .map(this::read);
+        .map(this::read)
+        // A value rather than a failed future: the cache would log every failure with a stack trace.
+        .otherwise(Unavailable::new);
   }
 
   private Lookup read(RowSet<Row> rows) {
@@ -155,6 +161,9 @@ public final class SessionStore {
         return Math.max(0, Math.min(TimeUnit.SECONDS.toNanos(seconds), TimeUnit.MILLISECONDS.toNanos(untilExpiry)));
       }
       return TimeUnit.SECONDS.toNanos(seconds);
+    }
+    if (lookup instanceof Unavailable) {
+      return 0;
     }
     return TimeUnit.SECONDS.toNanos(config.negativeCacheSeconds());
   }
