@@ -9,7 +9,13 @@ import io.eventhub.config.HubConfig;
 import io.eventhub.http.Health;
 import io.eventhub.http.HubServerVerticle;
 import io.eventhub.http.StaticAssets;
+import io.eventhub.metrics.HubMetrics;
+import io.eventhub.metrics.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -27,22 +33,35 @@ public final class Hub {
   private final Bridge bridge;
   private final AtomicReference<HubServerVerticle> firstServer = new AtomicReference<>();
   private Future<Void> stopped;
+  private final PrometheusMeterRegistry registry;
+  private final HubMetrics metrics;
+  private int metricsPort;
   private Database database;
   private SessionStore sessions;
   private SessionRevocation revocation;
 
-  private Hub(Vertx vertx, HubConfig config) {
+  private Hub(Vertx vertx, PrometheusMeterRegistry registry, HubConfig config) {
     this.vertx = vertx;
+    this.registry = registry;
+    this.metrics = new HubMetrics(registry);
     this.config = config;
-    this.bridge = new Bridge(vertx, config.bridge());
+    this.bridge = new Bridge(vertx, config.bridge(), metrics);
+    metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", () -> 1);
+  }
+
+  /** Builds Vert.x with metrics and starts a hub on it; on failure nothing is left running. */
+  public static Future<Hub> start(HubConfig config) {
+    PrometheusMeterRegistry registry = Metrics.registry();
+    Vertx vertx = Metrics.vertx(registry);
+    return start(vertx, registry, config).recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
   }
 
   /**
    * Opens the database (starting the embedded one if configured), then deploys the HTTP servers; the
    * future fails if the database cannot be set up or the port cannot be bound.
    */
-  public static Future<Hub> start(Vertx vertx, HubConfig config) {
-    Hub hub = new Hub(vertx, config);
+  private static Future<Hub> start(Vertx vertx, PrometheusMeterRegistry registry, HubConfig config) {
+    Hub hub = new Hub(vertx, registry, config);
     long heartbeat = config.bridge().heartbeatMillis();
     vertx.setPeriodic(heartbeat, heartbeat, id -> hub.bridge.connections().heartbeat());
     return hub.openSessions()
@@ -50,12 +69,35 @@ public final class Hub {
           Health health = new Health(vertx, hub.bridge.connections(), hub.database);
           StaticAssets assets = new StaticAssets();
           return vertx.deployVerticle(() -> {
-            HubServerVerticle server = new HubServerVerticle(config, hub.bridge, authenticator, health, assets);
+            HubServerVerticle server = new HubServerVerticle(config, hub.bridge, authenticator, health, assets, registry);
             hub.firstServer.compareAndSet(null, server);
             return server;
           }, new DeploymentOptions().setInstances(config.http().instances()));
         })
-        .map(id -> hub);
+        .compose(id -> hub.startMetricsServer())
+        .map(v -> hub);
+  }
+
+  /** {@code /metrics} on a port of its own, when configured, so the proxy in front never exposes it. */
+  private Future<Void> startMetricsServer() {
+    if (!config.metrics().enabled() || !config.metrics().separatePort()) {
+      return Future.succeededFuture();
+    }
+    Router router = Router.router(vertx);
+    router.get(HubServerVerticle.METRICS).handler(PrometheusScrapingHandler.create(registry));
+    return vertx.createHttpServer(new HttpServerOptions().setHost(config.metrics().host()).setPort(config.metrics().port()))
+        .requestHandler(router).listen()
+        .onSuccess(server -> metricsPort = server.actualPort())
+        .mapEmpty();
+  }
+
+  /** The port serving /metrics: the client port unless metrics have their own. */
+  public int metricsPort() {
+    return config.metrics().separatePort() ? metricsPort : port();
+  }
+
+  public HubMetrics metrics() {
+    return metrics;
   }
 
   private Future<Authenticator> openSessions() {
@@ -65,7 +107,7 @@ public final class Hub {
     }
     return Database.open(vertx, config.database()).compose(db -> {
       database = db;
-      sessions = new SessionStore(vertx, db.pool(), config.auth(), config.database().queryTimeoutMillis());
+      sessions = new SessionStore(vertx, db.pool(), config.auth(), config.database().queryTimeoutMillis(), metrics);
       revocation = new SessionRevocation(vertx, config.auth(), sessions, bridge.connections());
       return revocation.start();
     }).map(v -> new Authenticator(config.auth(), sessions));

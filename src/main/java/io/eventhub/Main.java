@@ -3,7 +3,6 @@ package io.eventhub;
 import io.eventhub.config.ConfigException;
 import io.eventhub.config.ConfigLoader;
 import io.eventhub.config.HubConfig;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,13 +64,11 @@ public final class Main {
 
   private static void run(HubConfig config) {
     Logger log = LoggerFactory.getLogger(Main.class);
-    Vertx vertx = Vertx.vertx();
     Hub hub;
     try {
-      hub = Hub.start(vertx, config).await();
+      hub = Hub.start(config).await();
     } catch (Exception e) {
       log.error("event-hub could not start on {}:{}: {}", config.http().host(), config.http().port(), e.toString());
-      vertx.close();
       System.exit(EXIT_START_FAILED);
       return;
     }

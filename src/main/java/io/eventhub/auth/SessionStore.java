@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.eventhub.config.HubConfig;
+import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -45,9 +46,12 @@ public final class SessionStore {
   private final AsyncCache<String, Lookup> cache;
   private final AtomicLong queries = new AtomicLong();
   private final int queryTimeoutMillis;
+  private final HubMetrics metrics;
 
-  public SessionStore(Vertx vertx, Pool pool, HubConfig.Auth config, int queryTimeoutMillis) {
+  public SessionStore(Vertx vertx, Pool pool, HubConfig.Auth config, int queryTimeoutMillis, HubMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
+    metrics.functionCounter("eventhub.session.queries", "Session queries sent to the database", queries, AtomicLong::get);
     this.pool = pool;
     this.config = config;
     this.queryTimeoutMillis = queryTimeoutMillis;
@@ -76,10 +80,20 @@ public final class SessionStore {
 
   /** Completes on the caller's context; fails when the database cannot answer in time. */
   public Future<Lookup> lookup(String sessionId) {
-    CompletableFuture<Lookup> result = cache.get(sessionId,
-        (id, executor) -> query(id).toCompletionStage().toCompletableFuture());
-    return Future.fromCompletionStage(result, vertx.getOrCreateContext()).compose(lookup ->
-        lookup instanceof Unavailable unavailable ? Future.failedFuture(unavailable.cause()) : Future.succeededFuture(lookup));
+    long start = System.nanoTime();
+    boolean[] queried = new boolean[1];
+    CompletableFuture<Lookup> result = cache.get(sessionId, (id, executor) -> {
+      queried[0] = true;
+      return query(id).toCompletionStage().toCompletableFuture();
+    });
+    return Future.fromCompletionStage(result, vertx.getOrCreateContext()).compose(lookup -> {
+      if (lookup instanceof Unavailable unavailable) {
+        metrics.sessionLookup("error", start);
+        return Future.failedFuture(unavailable.cause());
+      }
+      metrics.sessionLookup(queried[0] ? "miss" : "hit", start);
+      return Future.succeededFuture(lookup);
+    });
   }
 
   /** Forgets a session, so the next lookup asks the database (logout, revalidation). */

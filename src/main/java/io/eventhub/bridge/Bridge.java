@@ -2,6 +2,7 @@ package io.eventhub.bridge;
 
 import io.eventhub.auth.AuthResult;
 import io.eventhub.config.HubConfig;
+import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.ServerWebSocket;
@@ -15,12 +16,21 @@ public final class Bridge {
   private final Vertx vertx;
   private final HubConfig.Bridge config;
   private final FanOut fanOut;
-  private final Connections connections = new Connections();
+  private final Connections connections;
+  private final HubMetrics metrics;
 
-  public Bridge(Vertx vertx, HubConfig.Bridge config) {
+  public Bridge(Vertx vertx, HubConfig.Bridge config, HubMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
-    this.fanOut = new FanOut(vertx.eventBus());
+    this.metrics = metrics;
+    this.fanOut = new FanOut(vertx.eventBus(), metrics);
+    this.connections = new Connections(metrics);
+    metrics.gauge("eventhub.subscriptions", "Subscriptions of open connections", fanOut::subscriptionCount);
+    metrics.gauge("eventhub.addresses", "Distinct subscribed addresses (one event-bus consumer each)", fanOut::consumerCount);
+  }
+
+  public HubMetrics metrics() {
+    return metrics;
   }
 
   /** A raw WebSocket at {@code /eventbus/websocket}: one bridge frame per text frame. */

@@ -3,6 +3,7 @@ package io.eventhub.bridge;
 import io.eventhub.auth.AuthResult;
 import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
+import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -174,7 +175,12 @@ public abstract class BridgeConnection implements Subscriber {
       refuse(ErrorCode.ACCESS_DENIED, "not allowed to publish to " + frame.address(), null);
       return;
     }
-    bridge.bus().publish(frame.address(), frame.body(), frame.deliveryOptions());
+    bridge.bus().publish(frame.address(), frame.body(), stamped(frame.deliveryOptions()));
+    bridge.metrics().published("client");
+  }
+
+  static DeliveryOptions stamped(DeliveryOptions options) {
+    return options.addHeader(HubMetrics.PUBLISHED_AT_HEADER, Long.toString(HubMetrics.epochMicros()));
   }
 
   private void send(InboundFrame frame) {
@@ -227,15 +233,16 @@ public abstract class BridgeConnection implements Subscriber {
   }
 
   @Override
-  public void deliver(Batch batch) {
+  public int deliver(Batch batch) {
     if (closed) {
-      return;
+      return 0;
     }
     if (writeQueueFull()) {
       slowConsumer(batch.size());
-      return;
+      return 0;
     }
     writeBatch(batch);
+    return batch.size();
   }
 
   @Override
@@ -309,6 +316,7 @@ public abstract class BridgeConnection implements Subscriber {
     if (closed) {
       return;
     }
+    bridge.metrics().disconnected(CloseCodes.reason(code));
     closeTransport(code, reason);
     onTransportClosed();
   }

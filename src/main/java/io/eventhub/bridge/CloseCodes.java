@@ -13,4 +13,18 @@ public final class CloseCodes {
   public static final int RATE_LIMITED = 4029;
 
   private CloseCodes() {}
+
+  /** The metrics label for a close the hub initiated. */
+  public static String reason(int code) {
+    return switch (code) {
+      case RECONNECT -> "draining";
+      case UNAUTHENTICATED -> "session_ended";
+      case FORBIDDEN -> "forbidden";
+      case UNAVAILABLE -> "unavailable";
+      case SLOW_CONSUMER -> "slow_consumer";
+      case FRAME_TOO_LARGE -> "frame_too_large";
+      case RATE_LIMITED -> "rate_limited";
+      default -> "other";
+    };
+  }
 }

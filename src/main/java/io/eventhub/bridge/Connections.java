@@ -1,5 +1,6 @@
 package io.eventhub.bridge;
 
+import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -15,16 +16,24 @@ public final class Connections {
   private final AtomicLong droppedFrames = new AtomicLong();
   private final Promise<Void> emptied = Promise.promise();
   private volatile boolean draining;
+  private final HubMetrics metrics;
+
+  Connections(HubMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   void add(BridgeConnection connection) {
     open.add(connection);
+    metrics.connectionOpened(connection.transport());
     if (connection.sessionId() != null) {
       bySession.computeIfAbsent(connection.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(connection);
     }
   }
 
   void remove(BridgeConnection connection) {
-    open.remove(connection);
+    if (open.remove(connection)) {
+      metrics.connectionClosed(connection.transport());
+    }
     if (connection.sessionId() != null) {
       bySession.computeIfPresent(connection.sessionId(), (id, set) -> {
         set.remove(connection);
@@ -38,6 +47,7 @@ public final class Connections {
 
   void countDropped(int frames) {
     droppedFrames.addAndGet(frames);
+    metrics.dropped("slow_consumer", frames);
   }
 
   public int count() {

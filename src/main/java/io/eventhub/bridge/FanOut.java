@@ -5,6 +5,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.eventhub.metrics.HubMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +31,12 @@ public final class FanOut {
   private static final int MAX_BATCH = 256;
 
   private final EventBus bus;
+  private final HubMetrics metrics;
   private final Map<String, AddressEntry> entries = new HashMap<>();
 
-  public FanOut(EventBus bus) {
+  public FanOut(EventBus bus, HubMetrics metrics) {
     this.bus = bus;
+    this.metrics = metrics;
   }
 
   /** Called on the subscriber's context. */
@@ -120,7 +123,8 @@ public final class FanOut {
       }
       OutboundFrame frame;
       try {
-        frame = OutboundFrame.rec(address, message.body(), message.headers(), null);
+        frame = OutboundFrame.rec(address, message.body(), message.headers(), null)
+            .publishedAt(publishedAt(message));
       } catch (RuntimeException e) {
         log.warn("Dropped an event on {} whose body cannot be encoded as JSON: {}", address, e.toString());
         return;
@@ -131,8 +135,22 @@ public final class FanOut {
     }
   }
 
+  /** The hub stamps what enters through it; anything else came from another publisher on the bus. */
+  private long publishedAt(Message<Object> message) {
+    String stamp = message.headers().get(HubMetrics.PUBLISHED_AT_HEADER);
+    if (stamp == null) {
+      metrics.published("bus");
+      return 0;
+    }
+    try {
+      return Long.parseLong(stamp);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   /** The connections on one address that live on one event loop. */
-  private static final class LoopGroup {
+  private final class LoopGroup {
     final String address;
     final Context context;
     /** Copy-on-write, so a delivery that closes a connection cannot disturb the loop over the others. */
@@ -178,8 +196,15 @@ public final class FanOut {
         return;
       }
       Batch batch = new Batch(frames);
+      long written = 0;
       for (Subscriber subscriber : subscribers) {
-        subscriber.deliver(batch);
+        written += subscriber.deliver(batch);
+      }
+      metrics.delivered(written);
+      for (OutboundFrame sent : frames) {
+        if (sent.publishedAtMicros() > 0) {
+          metrics.deliveryLatency(sent.publishedAtMicros());
+        }
       }
     }
 

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class OutboundFrame {
   private final Buffer json;
+  private long publishedAtMicros;
   private volatile Buffer sockJsElement;
   private volatile Buffer sockJsFrame;
 
@@ -28,8 +29,14 @@ public final class OutboundFrame {
     JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("body", body);
     if (headers != null && !headers.isEmpty()) {
       JsonObject headersJson = new JsonObject();
-      headers.forEach(headersJson::put);
-      frame.put("headers", headersJson);
+      headers.forEach((name, value) -> {
+        if (!name.startsWith(HUB_HEADER_PREFIX)) {
+          headersJson.put(name, value);
+        }
+      });
+      if (!headersJson.isEmpty()) {
+        frame.put("headers", headersJson);
+      }
     }
     if (replyAddress != null) {
       frame.put("replyAddress", replyAddress);
@@ -58,6 +65,19 @@ public final class OutboundFrame {
   /** Why the hub is about to close; sent only where the transport cannot carry a close code. */
   public static OutboundFrame close(int code, String reason) {
     return of(new JsonObject().put("type", "close").put("code", code).put("reason", reason));
+  }
+
+  /** Headers the hub adds for itself (the publish time); never sent to clients. */
+  public static final String HUB_HEADER_PREFIX = "hub-";
+
+  /** When the event entered the hub (epoch microseconds), 0 if unknown. */
+  public long publishedAtMicros() {
+    return publishedAtMicros;
+  }
+
+  OutboundFrame publishedAt(long micros) {
+    this.publishedAtMicros = micros;
+    return this;
   }
 
   public Buffer json() {

@@ -7,8 +7,8 @@ import io.vertx.core.eventbus.Message;
 public interface Subscriber {
   Context context();
 
-  /** Published events for one address, already encoded. */
-  void deliver(Batch batch);
+  /** Published events for one address, already encoded; returns the frames written (not dropped). */
+  int deliver(Batch batch);
 
   /** A point-to-point message ({@code send}); this subscriber was picked to receive it. */
   void deliverPointToPoint(String address, Message<Object> message);

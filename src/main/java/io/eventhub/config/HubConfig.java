@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * The hub's whole configuration: loaded once by {@link ConfigLoader}, validated, immutable. Each part
  * of the hub receives the section it needs.
  */
-public record HubConfig(Http http, Auth auth, Database database, Bridge bridge, Publish publish, Shutdown shutdown) {
+public record HubConfig(Http http, Auth auth, Database database, Bridge bridge, Publish publish, Metrics metrics,
+                        Shutdown shutdown) {
 
   /** The client-facing HTTP server. {@code instances} is the number of server verticles. */
   public record Http(String host, int port, int instances, int idleTimeoutSeconds) {}
@@ -87,6 +88,16 @@ public record HubConfig(Http http, Auth auth, Database database, Bridge bridge, 
     }
   }
 
+  /**
+   * {@code GET /metrics} in the Prometheus format: on the client port ({@code port} -1), or on a port
+   * of its own so that the proxy in front never exposes it.
+   */
+  public record Metrics(boolean enabled, String host, int port) {
+    public boolean separatePort() {
+      return port >= 0;
+    }
+  }
+
   /** How long a SIGTERM may take: clients are told to reconnect, then the process exits. */
   public record Shutdown(int drainSeconds) {}
 
@@ -137,8 +148,9 @@ public record HubConfig(Http http, Auth auth, Database database, Bridge bridge, 
     if (http.host().isBlank()) {
       in.problem("http.host", "must name an interface address, e.g. 0.0.0.0 or 127.0.0.1");
     }
+    Metrics metrics = new Metrics(in.bool("metrics.enabled"), in.string("metrics.host"), in.intIn("metrics.port", -1, 65535));
     Shutdown shutdown = new Shutdown(in.intIn("shutdown.drainSeconds", 0, 3600));
-    return new HubConfig(http, auth, database, bridge, publish, shutdown);
+    return new HubConfig(http, auth, database, bridge, publish, metrics, shutdown);
   }
 
   private static Auth readAuth(ConfigReader in) {

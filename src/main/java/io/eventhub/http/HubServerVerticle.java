@@ -6,7 +6,9 @@ import io.eventhub.bridge.Bridge;
 import io.eventhub.bridge.CloseCodes;
 import io.eventhub.config.HubConfig;
 import io.eventhub.publish.PublishApi;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HubServerVerticle extends VerticleBase {
   public static final String EVENTBUS = "/eventbus";
+  public static final String METRICS = "/metrics";
   /** SockJS: {@code /eventbus/<server>/<session>/websocket}; server and session hold no dot or slash. */
   private static final String SOCKJS_WEBSOCKET = "^/eventbus/[^/.]+/[^/.]+/websocket$";
   /**
@@ -34,16 +37,19 @@ public final class HubServerVerticle extends VerticleBase {
    */
   private static final String SOCKJS_RECEIVING = "^/eventbus/[^/.]+/[^/.]+/(?:xhr|xhr_streaming|eventsource|htmlfile|jsonp)$";
   private static final String AUTH = "eventhub.auth";
+  private static final String STARTED = "eventhub.started";
 
   private final HubConfig config;
   private final Bridge bridge;
   private final Authenticator authenticator;
   private final Health health;
   private final StaticAssets assets;
+  private final PrometheusMeterRegistry registry;
   private HttpServer server;
 
   public HubServerVerticle(HubConfig config, Bridge bridge, Authenticator authenticator, Health health,
-                           StaticAssets assets) {
+                           StaticAssets assets, PrometheusMeterRegistry registry) {
+    this.registry = registry;
     this.config = config;
     this.bridge = bridge;
     this.authenticator = authenticator;
@@ -56,7 +62,10 @@ public final class HubServerVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(health.liveness()));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(health.readiness()));
-    new PublishApi(config.publish(), vertx.eventBus()).mount(router);
+    new PublishApi(config.publish(), vertx.eventBus(), bridge.metrics()).mount(router);
+    if (config.metrics().enabled() && !config.metrics().separatePort()) {
+      router.get(METRICS).handler(PrometheusScrapingHandler.create(registry));
+    }
     assets.mount(router);
     mountBridge(router);
     HttpServerOptions options = new HttpServerOptions()
@@ -94,27 +103,34 @@ public final class HubServerVerticle extends VerticleBase {
         .setRegisterWriteHandler(false)
         .setLocalWriteHandler(false);
     router.route(EVENTBUS + "/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(socket -> {
-      AuthResult auth = socket.routingContext() == null ? null : socket.routingContext().get(AUTH);
+      RoutingContext opening = socket.routingContext();
+      AuthResult auth = opening == null ? null : opening.get(AUTH);
+      long start = opening == null || opening.get(STARTED) == null ? System.nanoTime() : opening.<Long>get(STARTED);
       if (bridge.connections().draining()) {
+        bridge.metrics().handshake("draining", start);
         bridge.refuse(socket, CloseCodes.RECONNECT, "reconnect");
-      } else if (auth == null || !auth.admitted()) {
-        // Fail closed: a session opened by a request the authenticator did not see is refused too.
-        AuthResult refused = auth != null ? auth : AuthResult.unauthenticated("not authenticated");
-        bridge.refuse(socket, refused.closeCode(), refused.message());
+        return;
+      }
+      // Fail closed: a session opened by a request the authenticator did not see is refused too.
+      AuthResult result = auth != null ? auth : AuthResult.unauthenticated("not authenticated");
+      countHandshake(result, start);
+      if (result.admitted()) {
+        bridge.attachSockJs(socket, result);
       } else {
-        bridge.attachSockJs(socket, auth);
+        bridge.refuse(socket, result.closeCode(), result.message());
       }
     }));
   }
 
   /** Raw WebSocket: refused before the upgrade, with an HTTP status and a JSON body. */
   private void upgradeRaw(RoutingContext ctx) {
-    if (refuseWhileDraining(ctx)) {
+    long start = System.nanoTime();
+    if (refuseWhileDraining(ctx, start)) {
       return;
     }
     ctx.request().pause();
-    authenticator.authenticate(ctx.request()).onComplete(result -> {
-      AuthResult auth = result.succeeded() ? result.result() : AuthResult.unavailable("authentication failed");
+    authenticate(ctx, start).onComplete(result -> {
+      AuthResult auth = result.result();
       if (!auth.admitted()) {
         ctx.request().resume();
         JsonErrors.send(ctx.response(), auth.status(), auth.error(), auth.message());
@@ -126,12 +142,13 @@ public final class HubServerVerticle extends VerticleBase {
 
   /** SockJS's websocket transport: upgraded either way, refusals as a SockJS close frame with a code. */
   private void upgradeSockJs(RoutingContext ctx) {
-    if (refuseWhileDraining(ctx)) {
+    long start = System.nanoTime();
+    if (refuseWhileDraining(ctx, start)) {
       return;
     }
     ctx.request().pause();
-    authenticator.authenticate(ctx.request()).onComplete(result -> {
-      AuthResult auth = result.succeeded() ? result.result() : AuthResult.unavailable("authentication failed");
+    authenticate(ctx, start).onComplete(result -> {
+      AuthResult auth = result.result();
       ctx.request().toWebSocket().onSuccess(socket -> {
         if (auth.admitted()) {
           bridge.attachSockJsWebSocket(socket, auth);
@@ -143,17 +160,33 @@ public final class HubServerVerticle extends VerticleBase {
   }
 
   /** SockJS's HTTP transports: the result travels to the socket handler in the routing context. */
+  /** Counted in the socket handler, which runs once per SockJS session, not once per poll. */
   private void authenticateSockJs(RoutingContext ctx) {
-    authenticator.authenticate(ctx.request()).onComplete(result -> {
-      ctx.put(AUTH, result.succeeded() ? result.result() : AuthResult.unavailable("authentication failed"));
-      ctx.next();
-    });
+    ctx.put(STARTED, System.nanoTime());
+    authenticator.authenticate(ctx.request())
+        .otherwise(e -> AuthResult.unavailable("authentication failed"))
+        .onComplete(result -> {
+          ctx.put(AUTH, result.result());
+          ctx.next();
+        });
   }
 
-  private boolean refuseWhileDraining(RoutingContext ctx) {
+  /** Never fails: an error becomes a refusal (fail closed). Counts the attempt by outcome. */
+  private Future<AuthResult> authenticate(RoutingContext ctx, long start) {
+    return authenticator.authenticate(ctx.request())
+        .otherwise(e -> AuthResult.unavailable("authentication failed"))
+        .onSuccess(auth -> countHandshake(auth, start));
+  }
+
+  private void countHandshake(AuthResult auth, long start) {
+    bridge.metrics().handshake(auth.admitted() ? "accepted" : auth.error(), start);
+  }
+
+  private boolean refuseWhileDraining(RoutingContext ctx, long start) {
     if (!bridge.connections().draining()) {
       return false;
     }
+    bridge.metrics().handshake("draining", start);
     JsonErrors.send(ctx.response(), 503, "unavailable", "hub is draining; reconnect to another instance");
     return true;
   }

@@ -2,6 +2,7 @@ package io.eventhub.publish;
 
 import io.eventhub.config.HubConfig;
 import io.eventhub.http.JsonErrors;
+import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.DecodeException;
@@ -28,11 +29,13 @@ public final class PublishApi {
 
   private final HubConfig.Publish config;
   private final EventBus bus;
+  private final HubMetrics metrics;
   private final byte[] token;
 
-  public PublishApi(HubConfig.Publish config, EventBus bus) {
+  public PublishApi(HubConfig.Publish config, EventBus bus, HubMetrics metrics) {
     this.config = config;
     this.bus = bus;
+    this.metrics = metrics;
     this.token = ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -90,8 +93,10 @@ public final class PublishApi {
           problem.substring(problem.indexOf(':') + 1).trim());
       return;
     }
+    String publishedAt = Long.toString(HubMetrics.epochMicros());
     for (Event event : events) {
-      bus.publish(event.address, event.body, event.options);
+      bus.publish(event.address, event.body, event.options.addHeader(HubMetrics.PUBLISHED_AT_HEADER, publishedAt));
+      metrics.published("api");
     }
     ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
         .end(new JsonObject().put("accepted", events.size()).encode());

@@ -48,13 +48,8 @@ public final class TestHub implements AutoCloseable {
 
   public static TestHub start(JsonObject overrides) {
     HubConfig config = load(baseConfig().mergeIn(overrides, true), Map.of()).config();
-    Vertx vertx = Vertx.vertx();
-    try {
-      return new TestHub(vertx, Hub.start(vertx, config).await());
-    } catch (RuntimeException e) {
-      vertx.close();
-      throw e;
-    }
+    Hub hub = Hub.start(config).await();
+    return new TestHub(hub.vertx(), hub);
   }
 
   public static ConfigLoader.Loaded load(JsonObject json, Map<String, String> env) {

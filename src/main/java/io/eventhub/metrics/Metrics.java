@@ -1,0 +1,41 @@
+package io.eventhub.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+
+import java.util.EnumSet;
+
+/**
+ * Builds the Vert.x instance with its metrics in one Prometheus registry: Vert.x's own (HTTP server,
+ * event bus, SQL pool), the JVM's (memory, GC, threads, CPU) and the hub's ({@link HubMetrics}).
+ */
+public final class Metrics {
+  /**
+   * Vert.x labels kept: all from small fixed sets. Left out on purpose: event-bus address (per-user
+   * addresses would explode the series), HTTP path, remote and local address.
+   */
+  static final EnumSet<Label> LABELS = EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE,
+      Label.EB_SIDE, Label.EB_FAILURE, Label.POOL_TYPE, Label.POOL_NAME, Label.CLIENT_NAME, Label.NAMESPACE);
+
+  private Metrics() {}
+
+  public static PrometheusMeterRegistry registry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  public static Vertx vertx(PrometheusMeterRegistry registry) {
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setLabels(LABELS);
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(options))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+}
