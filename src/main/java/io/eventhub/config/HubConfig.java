@@ -11,7 +11,7 @@ public record HubConfig(Http http, Auth auth, Database database, Bridge bridge, 
                         Shutdown shutdown) {
 
   /** The client-facing HTTP server. {@code instances} is the number of server verticles. */
-  public record Http(String host, int port, int instances, int idleTimeoutSeconds) {}
+  public record Http(String host, int port, int instances, int idleTimeoutSeconds, int maxConnections) {}
 
   public enum AuthMode { SESSION, ANONYMOUS }
 
@@ -108,7 +108,8 @@ public record HubConfig(Http http, Auth auth, Database database, Bridge bridge, 
         in.string("http.host"),
         in.intIn("http.port", 0, 65535),
         resolveInstances(in.intIn("http.instances", 0, 256)),
-        in.intIn("http.idleTimeoutSeconds", 0, 86_400));
+        in.intIn("http.idleTimeoutSeconds", 0, 86_400),
+        in.intIn("http.maxConnections", 1, 10_000_000));
     Bridge bridge = new Bridge(
         new Permissions(
             in.addressPatterns("bridge.permissions.subscribe"),

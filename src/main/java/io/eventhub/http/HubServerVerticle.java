@@ -111,6 +111,11 @@ public final class HubServerVerticle extends VerticleBase {
         bridge.refuse(socket, CloseCodes.RECONNECT, "reconnect");
         return;
       }
+      if (overLimit()) {
+        bridge.metrics().handshake("limit_exceeded", start);
+        bridge.refuse(socket, CloseCodes.UNAVAILABLE, "connection limit reached");
+        return;
+      }
       // Fail closed: a session opened by a request the authenticator did not see is refused too.
       AuthResult result = auth != null ? auth : AuthResult.unauthenticated("not authenticated");
       countHandshake(result, start);
@@ -125,7 +130,7 @@ public final class HubServerVerticle extends VerticleBase {
   /** Raw WebSocket: refused before the upgrade, with an HTTP status and a JSON body. */
   private void upgradeRaw(RoutingContext ctx) {
     long start = System.nanoTime();
-    if (refuseWhileDraining(ctx, start)) {
+    if (refuseIfUnavailable(ctx, start)) {
       return;
     }
     ctx.request().pause();
@@ -143,7 +148,7 @@ public final class HubServerVerticle extends VerticleBase {
   /** SockJS's websocket transport: upgraded either way, refusals as a SockJS close frame with a code. */
   private void upgradeSockJs(RoutingContext ctx) {
     long start = System.nanoTime();
-    if (refuseWhileDraining(ctx, start)) {
+    if (refuseIfUnavailable(ctx, start)) {
       return;
     }
     ctx.request().pause();
@@ -182,7 +187,17 @@ public final class HubServerVerticle extends VerticleBase {
     bridge.metrics().handshake(auth.admitted() ? "accepted" : auth.error(), start);
   }
 
-  private boolean refuseWhileDraining(RoutingContext ctx, long start) {
+  /** Per instance: past it, clients go elsewhere (503 / 4503, which the client retries with backoff). */
+  private boolean overLimit() {
+    return bridge.connections().count() >= config.http().maxConnections();
+  }
+
+  private boolean refuseIfUnavailable(RoutingContext ctx, long start) {
+    if (overLimit()) {
+      bridge.metrics().handshake("limit_exceeded", start);
+      JsonErrors.send(ctx.response(), 503, "unavailable", "connection limit of this instance reached (http.maxConnections)");
+      return true;
+    }
     if (!bridge.connections().draining()) {
       return false;
     }

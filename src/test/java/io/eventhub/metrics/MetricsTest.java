@@ -159,6 +159,27 @@ class MetricsTest {
   }
 
   @Test
+  @DisplayName("past http.maxConnections newcomers get 503 / 4503 and are counted as limit_exceeded")
+  void connectionLimit() {
+    JsonObject config = new JsonObject()
+        .put("http", new JsonObject().put("maxConnections", 2))
+        .put("metrics", new JsonObject().put("port", 0).put("host", "127.0.0.1"));
+    try (TestHub limited = TestHub.start(config);
+         BridgeClient one = new WebSocketClients.Raw(limited.port());
+         BridgeClient two = Transport.SOCKJS_WEBSOCKET.connect(limited.port())) {
+      one.sync();
+      two.sync();
+      var refusal = WebSocketClients.rejection(limited.port(), "/eventbus/websocket", Credentials.NONE);
+      assertEquals(503, refusal.getStatus());
+      assertEquals("unavailable", new JsonObject(refusal.getBody()).getString("error"));
+      try (BridgeClient three = Transport.SOCKJS_XHR_POLLING.connect(limited.port())) {
+        assertEquals(CloseCodes.UNAVAILABLE, three.awaitClose().code());
+      }
+      assertEquals(2, Scrape.of(limited.hub().metricsPort()).value("eventhub_connection_attempts_total", "outcome", "limit_exceeded"));
+    }
+  }
+
+  @Test
   @DisplayName("every hub metric in the README's reference is exported with the documented type, and no other")
   void readmeReference() throws IOException {
     exerciseEverything();
