@@ -14,6 +14,7 @@ import io.eventhub.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
@@ -46,14 +47,14 @@ public final class Hub {
     this.metrics = new HubMetrics(registry);
     this.config = config;
     this.bridge = new Bridge(vertx, config.bridge(), metrics);
-    metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", () -> 1);
+    metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
   }
 
   /** Builds Vert.x with metrics and starts a hub on it; on failure nothing is left running. */
   public static Future<Hub> start(HubConfig config) {
     PrometheusMeterRegistry registry = Metrics.registry();
-    Vertx vertx = Metrics.vertx(registry);
-    return start(vertx, registry, config).recover(e -> vertx.close().transform(v -> Future.failedFuture(e)));
+    return Metrics.vertx(registry, config.cluster()).compose(vertx -> start(vertx, registry, config)
+        .recover(e -> vertx.close().transform(v -> Future.failedFuture(e))));
   }
 
   /**
@@ -89,6 +90,12 @@ public final class Hub {
         .requestHandler(router).listen()
         .onSuccess(server -> metricsPort = server.actualPort())
         .mapEmpty();
+  }
+
+  /** Members of the cluster as this instance sees them; 1 when clustering is off. */
+  public int clusterMembers() {
+    return vertx instanceof VertxInternal internal && internal.clusterManager() != null
+        ? internal.clusterManager().getNodes().size() : 1;
   }
 
   /** The port serving /metrics: the client port unless metrics have their own. */

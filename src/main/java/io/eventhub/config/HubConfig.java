@@ -7,11 +7,33 @@ import java.util.regex.Pattern;
  * The hub's whole configuration: loaded once by {@link ConfigLoader}, validated, immutable. Each part
  * of the hub receives the section it needs.
  */
-public record HubConfig(Http http, Auth auth, Database database, Bridge bridge, Publish publish, Metrics metrics,
+public record HubConfig(Http http, Cluster cluster, Auth auth, Database database, Bridge bridge, Publish publish, Metrics metrics,
                         Shutdown shutdown) {
 
   /** The client-facing HTTP server. {@code instances} is the number of server verticles. */
   public record Http(String host, int port, int instances, int idleTimeoutSeconds, int maxConnections) {}
+
+  public enum Discovery { STATIC, KUBERNETES }
+
+  /**
+   * Clustering over Hazelcast. {@code host} is the interface both the event bus and Hazelcast bind
+   * to; {@code publicHost} what other members use to reach this one (a pod IP), empty for host.
+   */
+  public record Cluster(
+      boolean enabled,
+      String name,
+      String host,
+      String publicHost,
+      int eventBusPort,
+      int hazelcastPort,
+      Discovery discovery,
+      List<String> members,
+      String kubernetesServiceDns,
+      boolean liteMember) {
+    public String advertisedHost() {
+      return publicHost.isEmpty() ? host : publicHost;
+    }
+  }
 
   public enum AuthMode { SESSION, ANONYMOUS }
 
@@ -123,6 +145,7 @@ public record HubConfig(Http http, Auth auth, Database database, Bridge bridge, 
         in.intIn("bridge.replyTimeoutMillis", 100, 600_000),
         in.intIn("bridge.heartbeatMillis", 100, 600_000),
         in.intIn("bridge.sessionTimeoutMillis", 100, 3_600_000));
+    Cluster cluster = readCluster(in);
     Auth auth = readAuth(in);
     Database database = new Database(
         in.bool("database.embedded"),
@@ -151,8 +174,42 @@ public record HubConfig(Http http, Auth auth, Database database, Bridge bridge, 
     }
     Metrics metrics = new Metrics(in.bool("metrics.enabled"), in.string("metrics.host"), in.intIn("metrics.port", -1, 65535));
     Shutdown shutdown = new Shutdown(in.intIn("shutdown.drainSeconds", 0, 3600));
-    return new HubConfig(http, auth, database, bridge, publish, metrics, shutdown);
+    return new HubConfig(http, cluster, auth, database, bridge, publish, metrics, shutdown);
   }
+
+  private static Cluster readCluster(ConfigReader in) {
+    Cluster cluster = new Cluster(
+        in.bool("cluster.enabled"),
+        in.string("cluster.name"),
+        in.string("cluster.host"),
+        in.string("cluster.publicHost"),
+        in.intIn("cluster.eventBusPort", 0, 65535),
+        in.intIn("cluster.hazelcastPort", 1, 65535),
+        in.enumValue("cluster.discovery", Discovery.class),
+        in.strings("cluster.members"),
+        in.string("cluster.kubernetesServiceDns"),
+        in.bool("cluster.liteMember"));
+    if (cluster.enabled()) {
+      if (cluster.discovery() == Discovery.STATIC && cluster.members().isEmpty()) {
+        in.problem("cluster.members", "with discovery static, list at least one member as host:port");
+      }
+      for (String member : cluster.members()) {
+        if (!MEMBER.matcher(member).matches()) {
+          in.problem("cluster.members", "\"" + member + "\" is not host:port");
+        }
+      }
+      if (cluster.discovery() == Discovery.KUBERNETES && cluster.kubernetesServiceDns().isBlank()) {
+        in.problem("cluster.kubernetesServiceDns", "with discovery kubernetes, name the headless Service, e.g. "
+            + "event-hub-hazelcast.default.svc.cluster.local");
+      }
+      if (cluster.host().isBlank()) {
+        in.problem("cluster.host", "must name the interface the cluster binds to");
+      }
+    }
+    return cluster;
+  }
+
+  private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.\\-]+:\\d{1,5}");
 
   private static Auth readAuth(ConfigReader in) {
     AuthMode mode = in.enumValue("auth.mode", AuthMode.class);

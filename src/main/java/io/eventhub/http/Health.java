@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.vertx.spi.cluster.hazelcast.ClusterHealthCheck;
 
 /**
  * Liveness (the process answers) apart from readiness (it should get new clients): readiness turns
@@ -22,6 +23,10 @@ public final class Health {
         connections.draining()
             ? Status.KO(new JsonObject().put("reason", "draining"))
             : Status.OK(new JsonObject().put("connections", connections.count()))));
+    if (((io.vertx.core.internal.VertxInternal) vertx).clusterManager() != null) {
+      // Partitions safe and this member in the cluster; false while it is cut off.
+      readiness.register("cluster", 3000, ClusterHealthCheck.createProcedure(vertx));
+    }
     if (database != null) {
       // New clients cannot be admitted without the session database.
       readiness.register("session-database", 2000, promise -> database.pool().query("SELECT 1").execute()

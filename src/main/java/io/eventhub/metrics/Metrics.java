@@ -2,7 +2,11 @@ package io.eventhub.metrics;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.eventhub.cluster.Clustering;
+import io.eventhub.config.HubConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -28,14 +32,19 @@ public final class Metrics {
     return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   }
 
-  public static Vertx vertx(PrometheusMeterRegistry registry) {
-    MicrometerMetricsOptions options = new MicrometerMetricsOptions()
+  /** Vert.x with metrics; clustered over Hazelcast when {@code cluster.enabled}. */
+  public static Future<Vertx> vertx(PrometheusMeterRegistry registry, HubConfig.Cluster cluster) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setLabels(LABELS);
-    return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(options))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    if (!cluster.enabled()) {
+      return Future.succeededFuture(builder.with(options).build());
+    }
+    return builder.with(options.setEventBusOptions(Clustering.eventBus(cluster)))
+        .withClusterManager(Clustering.clusterManager(cluster))
+        .buildClustered();
   }
 }

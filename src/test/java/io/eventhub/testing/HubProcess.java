@@ -1,0 +1,153 @@
+package io.eventhub.testing;
+
+import io.eventhub.Main;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The hub in a JVM of its own, as operators run it; its output is kept for assertions and failures. */
+public final class HubProcess implements AutoCloseable {
+  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
+
+  private final Process process;
+  private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private final List<String> transcript = Collections.synchronizedList(new ArrayList<>());
+  private int port = -1;
+
+  private HubProcess(Process process) {
+    this.process = process;
+    CompletableFuture.runAsync(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        reader.lines().forEach(line -> {
+          transcript.add(line);
+          lines.add(line);
+        });
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    });
+  }
+
+  /** Starts {@code Main} with these arguments and environment (HUB_* variables of this JVM are not passed on). */
+  public static HubProcess spawn(Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m",
+        // The hub's own logging (not the tests' quieter one): the port is read from its start-up line.
+        "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("HUB_"));
+    builder.environment().putAll(env);
+    try {
+      return new HubProcess(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts a hub with a configuration file written from {@code json}. */
+  public static HubProcess withConfig(Path dir, String name, String json) {
+    try {
+      Path file = dir.resolve(name + ".json");
+      Files.writeString(file, json);
+      return spawn(Map.of(), "--conf", file.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for the start-up line and returns the client port it names. */
+  public int awaitPort() {
+    if (port > 0) {
+      return port;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      try {
+        String line = lines.poll(1, TimeUnit.SECONDS);
+        if (line != null) {
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            port = Integer.parseInt(m.group(1));
+            return port;
+          }
+        }
+        if (!process.isAlive() && lines.isEmpty()) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("the hub did not report its port:\n" + String.join("\n", transcript));
+  }
+
+  public int port() {
+    return awaitPort();
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** SIGKILL: no shutdown hook, no goodbye to the cluster. */
+  public void kill() {
+    process.destroyForcibly();
+    waitFor();
+  }
+
+  /** SIGTERM: the graceful drain. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  public int waitFor() {
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError("the hub did not exit");
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public String output() {
+    return String.join("\n", transcript);
+  }
+
+  /** A loopback port free right now (for Hazelcast's static member list, which needs ports up front). */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
