@@ -4,6 +4,8 @@ import io.eventhub.auth.Authenticator;
 import io.eventhub.auth.SessionRevocation;
 import io.eventhub.auth.SessionStore;
 import io.eventhub.bridge.Bridge;
+import io.eventhub.bridge.Publisher;
+import io.eventhub.cluster.SubscribedAddresses;
 import io.eventhub.database.Database;
 import io.eventhub.config.HubConfig;
 import io.eventhub.http.Health;
@@ -46,7 +48,8 @@ public final class Hub {
     this.registry = registry;
     this.metrics = new HubMetrics(registry);
     this.config = config;
-    this.bridge = new Bridge(vertx, config.bridge(), metrics);
+    this.bridge = new Bridge(vertx, config.bridge(), metrics,
+        new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics));
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
   }
 

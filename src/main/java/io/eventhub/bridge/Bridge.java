@@ -18,15 +18,21 @@ public final class Bridge {
   private final FanOut fanOut;
   private final Connections connections;
   private final HubMetrics metrics;
+  private final Publisher publisher;
 
-  public Bridge(Vertx vertx, HubConfig.Bridge config, HubMetrics metrics) {
+  public Bridge(Vertx vertx, HubConfig.Bridge config, HubMetrics metrics, Publisher publisher) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
+    this.publisher = publisher;
     this.fanOut = new FanOut(vertx.eventBus(), metrics);
     this.connections = new Connections(metrics);
     metrics.gauge("eventhub.subscriptions", "Subscriptions of open connections", fanOut::subscriptionCount);
     metrics.gauge("eventhub.addresses", "Distinct subscribed addresses (one event-bus consumer each)", fanOut::consumerCount);
+  }
+
+  public Publisher publisher() {
+    return publisher;
   }
 
   public HubMetrics metrics() {

@@ -3,7 +3,6 @@ package io.eventhub.bridge;
 import io.eventhub.auth.AuthResult;
 import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
-import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
@@ -175,12 +174,7 @@ public abstract class BridgeConnection implements Subscriber {
       refuse(ErrorCode.ACCESS_DENIED, "not allowed to publish to " + frame.address(), null);
       return;
     }
-    bridge.bus().publish(frame.address(), frame.body(), stamped(frame.deliveryOptions()));
-    bridge.metrics().published("client");
-  }
-
-  static DeliveryOptions stamped(DeliveryOptions options) {
-    return options.addHeader(HubMetrics.PUBLISHED_AT_HEADER, Long.toString(HubMetrics.epochMicros()));
+    bridge.publisher().publish(frame.address(), frame.body(), frame.deliveryOptions(), "client");
   }
 
   private void send(InboundFrame frame) {

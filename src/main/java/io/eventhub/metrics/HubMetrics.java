@@ -38,6 +38,7 @@ public final class HubMetrics {
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Timer deliveryLatency;
   private final Counter delivered;
+  private final Counter unsubscribed;
 
   public HubMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -50,6 +51,8 @@ public final class HubMetrics {
     deliveryLatency = timer("eventhub.delivery.latency", "From publish to the write on the client's socket");
     delivered = Counter.builder("eventhub.events.delivered")
         .description("Events written to client connections (one per event and connection)").register(registry);
+    unsubscribed = Counter.builder("eventhub.events.unsubscribed")
+        .description("Events published to addresses nobody subscribes to (in a cluster: not sent)").register(registry);
   }
 
   /** Meters that go nowhere, for code run without a hub (unit tests, tools). */
@@ -95,6 +98,11 @@ public final class HubMetrics {
   /** An event entering the hub: api (publish API), client (a bridge client) or bus (any other publisher). */
   public void published(String source) {
     counter("eventhub.events.published", "Events published, by where they entered", "source", source).increment();
+  }
+
+  /** An event published to an address no member listens on, skipped without asking the cluster. */
+  public void unsubscribed() {
+    unsubscribed.increment();
   }
 
   public void delivered(long count) {

@@ -2,9 +2,8 @@ package io.eventhub.publish;
 
 import io.eventhub.config.HubConfig;
 import io.eventhub.http.JsonErrors;
-import io.eventhub.metrics.HubMetrics;
+import io.eventhub.bridge.Publisher;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -28,14 +27,12 @@ public final class PublishApi {
   private static final int MAX_ADDRESS_LENGTH = 256;
 
   private final HubConfig.Publish config;
-  private final EventBus bus;
-  private final HubMetrics metrics;
+  private final Publisher publisher;
   private final byte[] token;
 
-  public PublishApi(HubConfig.Publish config, EventBus bus, HubMetrics metrics) {
+  public PublishApi(HubConfig.Publish config, Publisher publisher) {
     this.config = config;
-    this.bus = bus;
-    this.metrics = metrics;
+    this.publisher = publisher;
     this.token = ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -93,10 +90,8 @@ public final class PublishApi {
           problem.substring(problem.indexOf(':') + 1).trim());
       return;
     }
-    String publishedAt = Long.toString(HubMetrics.epochMicros());
     for (Event event : events) {
-      bus.publish(event.address, event.body, event.options.addHeader(HubMetrics.PUBLISHED_AT_HEADER, publishedAt));
-      metrics.published("api");
+      publisher.publish(event.address, event.body, event.options, "api");
     }
     ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
         .end(new JsonObject().put("accepted", events.size()).encode());

@@ -189,6 +189,29 @@ class ClusterTest {
 
   @Test
   @Order(4)
+  @DisplayName("publishes to addresses no member listens on are skipped and counted; a new subscriber anywhere is seen")
+  void publishToNobody() {
+    double before = Scrape.of(hubs[0].port()).value("eventhub_events_unsubscribed_total");
+    for (int user = 0; user < 100; user++) {
+      publish(0, "demo.offline-user-" + user, "nobody home");
+    }
+    assertEquals(100, Scrape.of(hubs[0].port()).value("eventhub_events_unsubscribed_total") - before);
+    List<BridgeClient> late = new ArrayList<>();
+    try {
+      BridgeClient client = new WebSocketClients.Raw(hubs[2].port());
+      late.add(client);
+      client.register("demo.offline-user-7");
+      client.sync();
+      awaitPropagationSimple(0, "demo.offline-user-7", late);
+      publish(0, "demo.offline-user-7", "now online");
+      assertEquals("now online", client.next().getString("body"));
+    } finally {
+      late.forEach(BridgeClient::close);
+    }
+  }
+
+  @Test
+  @Order(5)
   @DisplayName("kill -9 of a member while events flow: clients on the survivors lose nothing; the member rejoins")
   void killAndRejoin() {
     List<BridgeClient> clients = subscribers("demo.survive", 3);
