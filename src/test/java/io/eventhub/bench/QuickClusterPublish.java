@@ -41,8 +41,38 @@ public final class QuickClusterPublish {
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf("%-16s %9.0f publishes/s (%d in %.2f s)%n", kind, count / seconds, count, seconds);
     }
+    latency(nodes);
     for (Vertx node : nodes) {
       node.close().await();
+    }
+  }
+
+  /** Publish to a consumer on the same member and on the other one, 2,000 events at 1,000/s each. */
+  private static void latency(Vertx[] nodes) throws Exception {
+    for (int target = 0; target < 2; target++) {
+      long[] micros = new long[2000];
+      java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+      String address = "latency." + target;
+      var consumer = nodes[target].eventBus().<Long>consumer(address,
+          m -> micros[received.getAndIncrement()] = (System.nanoTime() - m.body()) / 1000);
+      consumer.completion().await();
+      Thread.sleep(500); // registration spreads to the other member; set-up, not a measurement
+      long start = System.nanoTime();
+      for (int n = 0; n < micros.length; n++) {
+        long due = start + n * 1_000_000L;
+        while (System.nanoTime() < due) {
+          Thread.onSpinWait();
+        }
+        nodes[0].eventBus().publish(address, System.nanoTime());
+      }
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (received.get() < micros.length && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      java.util.Arrays.sort(micros);
+      System.out.printf("%-16s p50 %.3f ms  p99 %.3f ms  (%d events at 1000/s, publisher on member 0)%n",
+          target == 0 ? "same member" : "other member", micros[1000] / 1000.0, micros[1980] / 1000.0, received.get());
+      consumer.unregister().await();
     }
   }
 }

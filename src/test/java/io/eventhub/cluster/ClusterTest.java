@@ -120,8 +120,13 @@ class ClusterTest {
     List<BridgeClient> clients = subscribers("demo.cross", 5);
     try {
       awaitPropagationSimple(0, "demo.cross", clients);
-      for (int n = 0; n < 50; n++) {
+      for (int n = 0; n < 49; n++) {
         publish(n % MEMBERS, "demo.cross", new JsonObject().put("n", n));
+      }
+      // The last one from a bridge client on member 1: client publishes cross members too.
+      try (BridgeClient publisher = new WebSocketClients.Raw(hubs[1].port())) {
+        publisher.send(new JsonObject().put("type", "publish").put("address", "demo.cross")
+            .put("body", new JsonObject().put("n", 49)));
       }
       for (BridgeClient client : clients) {
         List<Integer> received = new ArrayList<>();
@@ -208,6 +213,15 @@ class ClusterTest {
     } finally {
       late.forEach(BridgeClient::close);
     }
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("SIGTERM: the member leaves the cluster cleanly and the others see it go")
+  void gracefulLeave() {
+    hubs[2].terminate();
+    assertEquals(143, hubs[2].waitFor());
+    awaitMembers(MEMBERS - 1);
   }
 
   @Test
