@@ -28,9 +28,7 @@ class SlowConsumerTest {
   void disconnectPolicy(String transport) {
     try (TestHub hub = TestHub.start(limits("disconnect"))) {
       StalledClient stalled = StalledClient.connect(hub.port(), transport);
-      BridgeClient reader = new WebSocketClients.Raw(hub.port());
-      reader.register("demo.firehose");
-      reader.sync();
+      BridgeClient reader = reader(hub);
       Connections connections = hub.hub().bridge().connections();
       assertEquals(2, connections.count());
 
@@ -51,9 +49,7 @@ class SlowConsumerTest {
   void dropPolicy(String transport) {
     try (TestHub hub = TestHub.start(limits("drop"))) {
       StalledClient stalled = StalledClient.connect(hub.port(), transport);
-      BridgeClient reader = new WebSocketClients.Raw(hub.port());
-      reader.register("demo.firehose");
-      reader.sync();
+      BridgeClient reader = reader(hub);
       Connections connections = hub.hub().bridge().connections();
 
       int published = 0;
@@ -69,6 +65,14 @@ class SlowConsumerTest {
       int received = stalled.client.syncSkippingEvents();
       assertEquals(published, received + dropped, "every event was either delivered or counted as dropped");
     }
+  }
+
+  /** A client that reads everything, subscribed to the firehose. */
+  private static BridgeClient reader(TestHub hub) {
+    BridgeClient reader = new WebSocketClients.Raw(hub.port());
+    reader.register("demo.firehose");
+    reader.sync();
+    return reader;
   }
 
   private static JsonObject limits(String policy) {

@@ -2,7 +2,6 @@ package io.eventhub.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /** Waits for a condition that no event announces (a counter inside the hub), with a deadline. */
 public final class Await {
@@ -22,11 +21,5 @@ public final class Await {
         throw new AssertionError(e);
       }
     }
-  }
-
-  public static <T> T value(String what, Duration timeout, Supplier<T> supplier, java.util.function.Predicate<T> ok) {
-    T[] last = (T[]) new Object[1];
-    until(what, timeout, () -> ok.test(last[0] = supplier.get()));
-    return last[0];
   }
 }

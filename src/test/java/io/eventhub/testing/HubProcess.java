@@ -2,20 +2,14 @@ package io.eventhub.testing;
 
 import io.eventhub.Main;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,22 +19,12 @@ public final class HubProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
 
   private final Process process;
-  private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-  private final List<String> transcript = Collections.synchronizedList(new ArrayList<>());
+  private final ProcessOutput output;
   private int port = -1;
 
   private HubProcess(Process process) {
     this.process = process;
-    CompletableFuture.runAsync(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        reader.lines().forEach(line -> {
-          transcript.add(line);
-          lines.add(line);
-        });
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
+    this.output = new ProcessOutput(process);
   }
 
   /** Starts {@code Main} with these arguments and environment (HUB_* variables of this JVM are not passed on). */
@@ -80,24 +64,19 @@ public final class HubProcess implements AutoCloseable {
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
-      try {
-        String line = lines.poll(1, TimeUnit.SECONDS);
-        if (line != null) {
-          Matcher m = LISTENING.matcher(line);
-          if (m.find()) {
-            port = Integer.parseInt(m.group(1));
-            return port;
-          }
+      String line = output.next(1, TimeUnit.SECONDS);
+      if (line != null) {
+        Matcher m = LISTENING.matcher(line);
+        if (m.find()) {
+          port = Integer.parseInt(m.group(1));
+          return port;
         }
-        if (!process.isAlive() && lines.isEmpty()) {
-          break;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
+      }
+      if (!process.isAlive() && output.drained()) {
+        break;
       }
     }
-    throw new AssertionError("the hub did not report its port:\n" + String.join("\n", transcript));
+    throw new AssertionError("the hub did not report its port:\n" + output());
   }
 
   public int port() {
@@ -132,7 +111,7 @@ public final class HubProcess implements AutoCloseable {
   }
 
   public String output() {
-    return String.join("\n", transcript);
+    return String.join("\n", output.transcript());
   }
 
   /** A loopback port free right now (for Hazelcast's static member list, which needs ports up front). */

@@ -1,8 +1,6 @@
 package io.eventhub.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -10,10 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,23 +19,13 @@ public final class NodeScript implements AutoCloseable {
   public static final Path DIR = Path.of("src", "test", "js");
 
   private final Process process;
-  private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-  private final List<String> transcript = Collections.synchronizedList(new ArrayList<>());
+  private final ProcessOutput output;
   private final Writer stdin;
 
   private NodeScript(Process process) {
     this.process = process;
+    this.output = new ProcessOutput(process);
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-    CompletableFuture.runAsync(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        reader.lines().forEach(line -> {
-          transcript.add(line);
-          lines.add(line);
-        });
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
   }
 
   public static NodeScript start(String script, String... args) {
@@ -58,14 +43,9 @@ public final class NodeScript implements AutoCloseable {
 
   /** Waits for the next line the script prints and checks it. */
   public void expect(String line) {
-    try {
-      String next = lines.poll(BridgeClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (!line.equals(next)) {
-        throw new AssertionError("expected \"" + line + "\" from node, got \"" + next + "\"; transcript: " + transcript);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
+    String next = output.next(BridgeClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    if (!line.equals(next)) {
+      throw new AssertionError("expected \"" + line + "\" from node, got \"" + next + "\"; transcript: " + transcript());
     }
   }
 
@@ -82,7 +62,7 @@ public final class NodeScript implements AutoCloseable {
   public int exitCode() {
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        throw new AssertionError("node did not finish; transcript: " + transcript);
+        throw new AssertionError("node did not finish; transcript: " + transcript());
       }
       return process.exitValue();
     } catch (InterruptedException e) {
@@ -92,7 +72,7 @@ public final class NodeScript implements AutoCloseable {
   }
 
   public List<String> transcript() {
-    return List.copyOf(transcript);
+    return output.transcript();
   }
 
   @Override
