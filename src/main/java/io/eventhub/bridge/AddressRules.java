@@ -31,7 +31,7 @@ public final class AddressRules {
   }
 
   public boolean maySubscribe(String address) {
-    return matches(subscribe, address);
+    return !reserved(address) && matches(subscribe, address);
   }
 
   public boolean mayPublish(String address) {
@@ -42,7 +42,10 @@ public final class AddressRules {
     return !reserved(address) && matches(send, address);
   }
 
-  /** {@code hub.*} carries the hub's own control messages (session revocation): never from clients. */
+  /**
+   * {@code hub.*} carries the hub's own control messages (session revocation ids): clients can never
+   * use it, whatever the patterns say.
+   */
   static boolean reserved(String address) {
     return address.startsWith(RESERVED_PREFIX);
   }

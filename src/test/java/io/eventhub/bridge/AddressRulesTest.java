@@ -13,6 +13,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class AddressRulesTest {
 
+  @org.junit.jupiter.api.Test
+  @DisplayName("hub.* is the hub's own: never for clients, even under a catch-all pattern")
+  void reservedAddresses() {
+    AddressRules rules = AddressRules.of(new HubConfig.Permissions(List.of("**"), List.of("**"), List.of("**")),
+        new Identity("7", Set.of()));
+    assertEquals(false, rules.maySubscribe("hub.session.revoked"));
+    assertEquals(false, rules.mayPublish("hub.session.revoked"));
+    assertEquals(false, rules.maySend("hub.session.revoked"));
+    assertEquals(true, rules.maySubscribe("anything.else"));
+  }
+
   @ParameterizedTest(name = "{0} as user {1} on {2}: {3}")
   @CsvSource({
       "news.*, , news.sport, true",
