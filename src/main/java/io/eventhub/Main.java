@@ -3,6 +3,8 @@ package io.eventhub;
 import io.eventhub.config.ConfigException;
 import io.eventhub.config.ConfigLoader;
 import io.eventhub.config.HubConfig;
+import io.eventhub.tls.PemCheck;
+import io.eventhub.tls.TlsPreflight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class Main {
   public static final int EXIT_BAD_CONFIG = 2;
   public static final int EXIT_START_FAILED = 1;
+  public static final int EXIT_CERT_PROBLEMS = 1;
   static final Path DEFAULT_CONF = Path.of("conf", "hub.json");
 
   private Main() {}
@@ -30,14 +33,17 @@ public final class Main {
       if (args[i].equals("--conf") && i + 1 < args.length) {
         conf = Path.of(args[++i]);
       } else if (args[i].equals("--help") || args[i].equals("-h")) {
-        System.out.println("usage: java -jar event-hub.jar [--conf FILE] [check-config]");
+        System.out.println(USAGE);
         return;
       } else {
         commands.add(args[i]);
       }
     }
+    if (!commands.isEmpty() && commands.get(0).equals("check-cert")) {
+      System.exit(checkCert(commands.subList(1, commands.size())));
+    }
     if (commands.size() > 1 || (commands.size() == 1 && !commands.get(0).equals("check-config"))) {
-      System.err.println("unknown command " + commands + "; usage: java -jar event-hub.jar [--conf FILE] [check-config]");
+      System.err.println("unknown command " + commands + "; " + USAGE);
       System.exit(EXIT_BAD_CONFIG);
     }
     ConfigLoader.Loaded loaded = loadOrExit(conf);
@@ -47,6 +53,21 @@ public final class Main {
       return;
     }
     run(loaded.config());
+  }
+
+  static final String USAGE = "usage: java -jar event-hub.jar [--conf FILE] [check-config | check-cert FILE...]";
+
+  /** Checks PEM files (certificate, chain, key) before Apache or the hub loads them; 0 if all are fine. */
+  static int checkCert(List<String> files) {
+    if (files.isEmpty()) {
+      System.err.println("check-cert needs the PEM files to check, e.g. check-cert cert.pem chain.pem key.pem");
+      return EXIT_BAD_CONFIG;
+    }
+    TlsPreflight.Report report = TlsPreflight.check(files.stream().map(Path::of).toList());
+    report.results().stream().filter(PemCheck.Result::ok).map(TlsPreflight::describe).forEach(System.out::println);
+    report.problems().forEach(System.out::println);
+    System.out.println(report.ok() ? "certificates OK" : report.problems().size() + " problem(s) found");
+    return report.ok() ? 0 : EXIT_CERT_PROBLEMS;
   }
 
   private static ConfigLoader.Loaded loadOrExit(Path conf) {

@@ -1,5 +1,8 @@
 package io.eventhub.config;
 
+import io.eventhub.tls.TlsPreflight;
+
+import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -7,11 +10,14 @@ import java.util.regex.Pattern;
  * The hub's whole configuration: loaded once by {@link ConfigLoader}, validated, immutable. Each part
  * of the hub receives the section it needs.
  */
-public record HubConfig(Http http, Cluster cluster, Auth auth, Database database, Bridge bridge, Publish publish, Metrics metrics,
+public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database database, Bridge bridge, Publish publish, Metrics metrics,
                         Shutdown shutdown) {
 
   /** The client-facing HTTP server. {@code instances} is the number of server verticles. */
   public record Http(String host, int port, int instances, int idleTimeoutSeconds, int maxConnections) {}
+
+  /** TLS terminated by the hub itself (without Apache in front): PEM certificate chain and PKCS#8 key. */
+  public record Tls(boolean enabled, String certFile, String keyFile) {}
 
   public enum Discovery { STATIC, KUBERNETES }
 
@@ -145,6 +151,7 @@ public record HubConfig(Http http, Cluster cluster, Auth auth, Database database
         in.intIn("bridge.replyTimeoutMillis", 100, 600_000),
         in.intIn("bridge.heartbeatMillis", 100, 600_000),
         in.intIn("bridge.sessionTimeoutMillis", 100, 3_600_000));
+    Tls tls = readTls(in);
     Cluster cluster = readCluster(in);
     Auth auth = readAuth(in);
     Database database = new Database(
@@ -174,7 +181,28 @@ public record HubConfig(Http http, Cluster cluster, Auth auth, Database database
     }
     Metrics metrics = new Metrics(in.bool("metrics.enabled"), in.string("metrics.host"), in.intIn("metrics.port", -1, 65535));
     Shutdown shutdown = new Shutdown(in.intIn("shutdown.drainSeconds", 0, 3600));
-    return new HubConfig(http, cluster, auth, database, bridge, publish, metrics, shutdown);
+    return new HubConfig(http, tls, cluster, auth, database, bridge, publish, metrics, shutdown);
+  }
+
+  /** The PEM files are checked here, so a broken one stops the start with a message naming file and line. */
+  private static Tls readTls(ConfigReader in) {
+    Tls tls = new Tls(in.bool("tls.enabled"), in.string("tls.certFile"), in.string("tls.keyFile"));
+    if (!tls.enabled()) {
+      return tls;
+    }
+    if (tls.certFile().isBlank() || tls.keyFile().isBlank()) {
+      in.problem(tls.certFile().isBlank() ? "tls.certFile" : "tls.keyFile", "must name a PEM file when tls.enabled is true");
+      return tls;
+    }
+    TlsPreflight.Report report = TlsPreflight.check(List.of(Path.of(tls.certFile()), Path.of(tls.keyFile())));
+    report.problems().forEach(problem -> in.problem("tls", problem));
+    if (report.ok() && report.results().get(0).certificates().isEmpty()) {
+      in.problem("tls.certFile", tls.certFile() + " holds no certificate");
+    }
+    if (report.ok() && report.results().get(1).key() == null) {
+      in.problem("tls.keyFile", tls.keyFile() + " holds no private key");
+    }
+    return tls;
   }
 
   private static Cluster readCluster(ConfigReader in) {

@@ -12,6 +12,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -76,6 +77,10 @@ public final class HubServerVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(webSocketLimit())
         .setMaxWebSocketMessageSize(webSocketLimit())
         .setCompressionSupported(true);
+    if (config.tls().enabled()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.tls().certFile()).setKeyPath(config.tls().keyFile()));
+    }
     return vertx.createHttpServer(options).requestHandler(router).listen()
         .onSuccess(s -> server = s);
   }
