@@ -1,0 +1,60 @@
+package io.eventhub.bench;
+
+import io.eventhub.Hub;
+import io.eventhub.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The server under test, in a JVM of its own (the benchmark pins it to one core): {@code hub} is
+ * event-hub; {@code baseline} is the stock vertx-web SockJS bridge ({@code SockJSHandler.bridge}) on
+ * the same paths ({@code /eventbus} SockJS, {@code /eventbus/websocket} raw). Prints
+ * {@code READY <port>} when it listens. Usage: BenchServer hub|baseline [hub config JSON]
+ */
+public final class BenchServer {
+  public static void main(String[] args) throws Exception {
+    int port;
+    if (args[0].equals("hub")) {
+      Path conf = Files.createTempFile("bench-hub", ".json");
+      Files.writeString(conf, args.length > 1 ? args[1] : "{}");
+      Hub hub = Hub.start(ConfigLoader.load(conf, Map.of()).config()).await();
+      port = hub.port();
+    } else {
+      port = baseline();
+    }
+    System.out.println("READY " + port);
+    System.out.flush();
+    Thread.currentThread().join();
+  }
+
+  private static int baseline() {
+    Vertx vertx = Vertx.vertx();
+    Router router = Router.router(vertx);
+    router.post("/eventbus/*").handler(BodyHandler.create());
+    PermittedOptions bench = new PermittedOptions().setAddressRegex("bench\\..*");
+    // Its default 10 s ping timeout would cut the benchmark's clients, which do not ping.
+    SockJSBridgeOptions options = new SockJSBridgeOptions().addInboundPermitted(bench).addOutboundPermitted(bench)
+        .setPingTimeout(3_600_000);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(options));
+    return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await().actualPort();
+  }
+
+  /** The hub's configuration for a fan-out run: no login, bench.* open, limits out of the way. */
+  static JsonObject hubConfig() {
+    return new JsonObject("""
+        {"http": {"host": "127.0.0.1", "port": 0, "instances": 1},
+         "auth": {"mode": "anonymous"},
+         "bridge": {"permissions": {"subscribe": ["bench.*"], "publish": ["bench.*"]},
+                    "maxMessagesPerSecond": 1000000, "writeQueueMaxBytes": 4194304},
+         "metrics": {"enabled": false}}""");
+  }
+}

@@ -1,0 +1,312 @@
+package io.eventhub.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The benchmark: every scenario against event-hub and the stock vertx-web SockJS bridge, on the raw
+ * WebSocket and the SockJS websocket path, server pinned to core 0 and this generator to core 1.
+ * Prints a table and one JSON line per result. Bounded in count and time; loopback only.
+ * Usage: {@code mvn -B -q -Pbench verify} (or Benchmark [seconds-per-run=6]).
+ */
+public final class Benchmark {
+  private static final String ADDRESS = "bench.fan";
+  private static final String PAD = "x".repeat(130);
+  private static int seconds = 6;
+  private static final List<JsonObject> results = new ArrayList<>();
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0) {
+      seconds = Integer.parseInt(args[0]);
+    }
+    pin(ProcessHandle.current().pid(), 1);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    for (String path : List.of("raw", "sockjs")) {
+      for (String server : List.of("hub", "baseline")) {
+        Server process = Server.start(server);
+        try {
+          idle(vertx, process, path, 10_000); // first, on a fresh JVM: resident memory never shrinks back
+          fanOut(vertx, process, path, 1000, 200);
+          fanOut(vertx, process, path, 1000, 50);
+          fanOut(vertx, process, path, 1000, 20);
+          fanOut(vertx, process, path, 4000, 50);
+          fanOut(vertx, process, path, 4000, 200);
+          saturation(vertx, process, path, 1000);
+        } finally {
+          process.stop();
+        }
+      }
+    }
+    printTable();
+    vertx.close().await();
+  }
+
+  private static void fanOut(Vertx vertx, Server server, String path, int clients, int rate) throws Exception {
+    LoadClients load = subscribed(vertx, server, path, clients);
+    WebSocket publisher = publisher(vertx, server.port);
+    long serverCpu = server.cpuNanos();
+    long ownCpu = ownCpuNanos();
+    load.startRecording();
+    long start = System.nanoTime();
+    int events = rate * seconds;
+    long interval = 1_000_000_000L / rate;
+    for (int n = 0; n < events; n++) {
+      waitUntil(start + n * interval);
+      publish(publisher, n);
+    }
+    long expected = (long) events * clients;
+    awaitDeliveries(load, expected, 15);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    record("fan-out", server, path, clients, rate, load, expected, elapsed, serverCpu, ownCpu);
+    publisher.close();
+    load.close();
+  }
+
+  /** The publisher keeps at most 20 events ahead of the slowest sampled delivery: as fast as the server keeps up. */
+  private static void saturation(Vertx vertx, Server server, String path, int clients) throws Exception {
+    LoadClients load = subscribed(vertx, server, path, clients);
+    WebSocket publisher = publisher(vertx, server.port);
+    long serverCpu = server.cpuNanos();
+    long ownCpu = ownCpuNanos();
+    load.startRecording();
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
+    int published = 0;
+    while (System.nanoTime() < deadline) {
+      if ((long) published * clients - load.delivered.get() < 20L * clients) {
+        publish(publisher, published++);
+      } else {
+        LockSupport.parkNanos(50_000);
+      }
+    }
+    long expected = (long) published * clients;
+    awaitDeliveries(load, expected, 15);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    record("saturation", server, path, clients, 0, load, expected, elapsed, serverCpu, ownCpu);
+    publisher.close();
+    load.close();
+  }
+
+  private static void idle(Vertx vertx, Server server, String path, int clients) {
+    long rssBefore = server.rssBytes();
+    LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
+    double connectRate = load.connect(clients, 200, "");
+    System.gc();
+    long rssAfter = server.rssBytes();
+    JsonObject result = base("idle", server, path, clients, 0)
+        .put("connectsPerSecond", Math.round(connectRate))
+        .put("rssBytesPerConnection", (rssAfter - rssBefore) / clients)
+        .put("rssMiB", rssAfter / (1024 * 1024));
+    emit(result);
+    load.close();
+  }
+
+  private static LoadClients subscribed(Vertx vertx, Server server, String path, int clients) throws Exception {
+    LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
+    load.connect(clients, 200, "");
+    WebSocket probe = publisher(vertx, server.port);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!load.allReceived() && System.nanoTime() < deadline) {
+      publish(probe, -1);
+      Thread.sleep(100); // probes at 10/s until every subscription is in place
+    }
+    Thread.sleep(200); // let the last probes drain before counting starts
+    probe.close();
+    return load;
+  }
+
+  private static WebSocket publisher(Vertx vertx, int port) {
+    return vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI("/eventbus/websocket")).await();
+  }
+
+  private static void publish(WebSocket publisher, int n) {
+    publisher.writeTextMessage(new JsonObject().put("type", "publish").put("address", ADDRESS)
+        .put("body", new JsonObject().put("n", n).put("t", System.nanoTime()).put("pad", PAD)).encode());
+  }
+
+  /** Parks rather than spins: the generator's event loops share its one core with this thread. */
+  private static void waitUntil(long due) {
+    for (long left = due - System.nanoTime(); left > 0; left = due - System.nanoTime()) {
+      LockSupport.parkNanos(left);
+    }
+  }
+
+  private static void awaitDeliveries(LoadClients load, long expected, int maxSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+    long last = -1;
+    while (load.delivered.get() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+      long now = load.delivered.get();
+      if (now == last) {
+        break; // nothing more is coming
+      }
+      last = now;
+    }
+    load.stopRecording();
+  }
+
+  private static void record(String scenario, Server server, String path, int clients, int rate, LoadClients load,
+                             long expected, double elapsed, long serverCpuBefore, long ownCpuBefore) {
+    long delivered = load.delivered.get();
+    double serverCpuMs = (server.cpuNanos() - serverCpuBefore) / 1e6;
+    double ownCpuShare = (ownCpuNanos() - ownCpuBefore) / 1e9 / elapsed;
+    double[] latency = load.latencies();
+    emit(base(scenario, server, path, clients, rate)
+        .put("deliveriesPerSecond", Math.round(delivered / elapsed))
+        .put("expected", expected).put("delivered", delivered).put("lost", Math.max(0, expected - delivered))
+        .put("p50ms", latency[0]).put("p99ms", latency[1]).put("p999ms", latency[2]).put("maxms", latency[3])
+        .put("serverCpuMsPer1000", delivered == 0 ? 0 : round(serverCpuMs / (delivered / 1000.0)))
+        .put("generatorCpuShare", round(ownCpuShare))
+        .put("generatorBound", ownCpuShare > 0.9));
+  }
+
+  private static JsonObject base(String scenario, Server server, String path, int clients, int rate) {
+    return new JsonObject().put("scenario", scenario).put("server", server.kind).put("path", path)
+        .put("clients", clients).put("rate", rate).put("seconds", seconds);
+  }
+
+  private static void emit(JsonObject result) {
+    results.add(result);
+    System.out.println(result.encode());
+  }
+
+  /** One row per scenario and path: the hub's figures and the ratio to the baseline's. */
+  private static void printTable() {
+    System.out.println();
+    System.out.printf("%-10s %-6s %6s %5s | %10s %7s %8s %9s | %10s %8s %9s | %6s%n", "scenario", "path", "C", "R",
+        "hub del/s", "lost", "p99 ms", "ms/1000", "base del/s", "p99 ms", "ms/1000", "cpu x");
+    Map<String, JsonObject> baseline = new LinkedHashMap<>();
+    for (JsonObject r : results) {
+      if (r.getString("server").equals("baseline")) {
+        baseline.put(key(r), r);
+      }
+    }
+    for (JsonObject hub : results) {
+      if (!hub.getString("server").equals("hub")) {
+        continue;
+      }
+      JsonObject base = baseline.getOrDefault(key(hub), new JsonObject());
+      if (hub.getString("scenario").equals("idle")) {
+        System.out.printf("%-10s %-6s %6d %5s | %,d B/conn RSS, %d connects/s | baseline %,d B/conn, %d connects/s%n",
+            "idle", hub.getString("path"), hub.getInteger("clients"), "-", hub.getLong("rssBytesPerConnection"),
+            hub.getLong("connectsPerSecond"), base.getLong("rssBytesPerConnection", 0L), base.getLong("connectsPerSecond", 0L));
+        continue;
+      }
+      double hubCpu = hub.getDouble("serverCpuMsPer1000");
+      double baseCpu = base.getDouble("serverCpuMsPer1000", 0.0);
+      System.out.printf("%-10s %-6s %6d %5d | %,10d %7d %8.1f %9.2f | %,10d %8.1f %9.2f | %6.2f%s%n",
+          hub.getString("scenario"), hub.getString("path"), hub.getInteger("clients"), hub.getInteger("rate"),
+          hub.getLong("deliveriesPerSecond"), hub.getLong("lost"), hub.getDouble("p99ms"), hubCpu,
+          base.getLong("deliveriesPerSecond", 0L), base.getDouble("p99ms", 0.0), baseCpu,
+          baseCpu == 0 ? 0 : hubCpu / baseCpu, hub.getBoolean("generatorBound") ? "  (generator-bound)" : "");
+    }
+  }
+
+  private static String key(JsonObject r) {
+    return r.getString("scenario") + "/" + r.getString("path") + "/" + r.getInteger("clients") + "/" + r.getInteger("rate");
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 100) / 100.0;
+  }
+
+  private static long ownCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** Pins every thread of a process to one core, so figures compare between runs. */
+  static void pin(long pid, int core) {
+    try {
+      Process taskset = new ProcessBuilder("taskset", "-a", "-p", "-c", Integer.toString(core), Long.toString(pid))
+          .redirectErrorStream(true).start();
+      taskset.getInputStream().readAllBytes();
+      taskset.waitFor();
+    } catch (IOException e) {
+      System.err.println("taskset unavailable, running unpinned: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The server under test in its own JVM, started under taskset on core 0. */
+  static final class Server {
+    final String kind;
+    final Process process;
+    final int port;
+
+    private Server(String kind, Process process, int port) {
+      this.kind = kind;
+      this.process = process;
+      this.port = port;
+    }
+
+    static Server start(String kind) throws IOException {
+      List<String> command = new ArrayList<>(List.of("taskset", "-c", "0",
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+          "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
+          "-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), kind));
+      if (kind.equals("hub")) {
+        command.add(BenchServer.hubConfig().encode());
+      }
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.startsWith("READY ")) {
+          int port = Integer.parseInt(line.substring(6).trim());
+          Thread drain = new Thread(() -> reader.lines().forEach(l -> { }));
+          drain.setDaemon(true);
+          drain.start();
+          return new Server(kind, process, port);
+        }
+      }
+      throw new IOException(kind + " server did not start");
+    }
+
+    /** User + system CPU of the server process, from /proc. */
+    long cpuNanos() {
+      try {
+        String[] stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")).split("\\) ")[1].split(" ");
+        long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    long rssBytes() {
+      try {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+          if (line.startsWith("VmRSS:")) {
+            return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      return 0;
+    }
+
+    void stop() {
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,237 @@
+package io.eventhub.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * C subscriber connections on one address, raw WebSocket or SockJS websocket. The first
+ * {@link #SAMPLED} are full WebSocket clients that parse their frames for the send time the events
+ * carry (latency). The others speak just enough WebSocket over a plain TCP socket to subscribe, then
+ * only count event markers in the bytes they read, so the generator costs far less per delivery than
+ * the server it measures.
+ */
+final class LoadClients {
+  static final int SAMPLED = 50;
+  private static final String REC = "\"type\":\"rec\"";
+  private static final String REC_ESCAPED = "\\\"type\\\":\\\"rec\\\"";
+
+  private final Vertx vertx;
+  private final int port;
+  private final boolean sockJs;
+  private final String address;
+  private final List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+  private final List<NetSocket> netSockets = Collections.synchronizedList(new ArrayList<>());
+  final AtomicLong delivered = new AtomicLong();
+  private final AtomicInteger reached = new AtomicInteger();
+  private final AtomicLongArray latencyMicros = new AtomicLongArray(2_000_000);
+  private final AtomicInteger latencyCount = new AtomicInteger();
+  private volatile boolean recording;
+
+  LoadClients(Vertx vertx, int port, boolean sockJs, String address) {
+    this.vertx = vertx;
+    this.port = port;
+    this.sockJs = sockJs;
+    this.address = address;
+  }
+
+  /** Connects and subscribes {@code count} clients, {@code parallel} handshakes at a time; returns connects/s. */
+  double connect(int count, int parallel, String query) {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(SAMPLED + 10)
+        .setConnectTimeout(30_000));
+    NetClient net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(30_000));
+    long start = System.nanoTime();
+    for (int from = 0; from < count; from += parallel) {
+      List<Future<?>> batch = new ArrayList<>();
+      for (int i = from; i < Math.min(count, from + parallel); i++) {
+        String uri = (sockJs ? "/eventbus/0/" + i + "x/websocket" : "/eventbus/websocket") + query;
+        batch.add(i < SAMPLED ? sampledClient(client, uri) : countingClient(net, uri));
+      }
+      Future.all(batch).await();
+    }
+    return count / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private Future<WebSocket> sampledClient(WebSocketClient client, String uri) {
+    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+        .onSuccess(ws -> {
+          boolean[] reachedOnce = new boolean[1];
+          // handler: text and binary messages alike (the stock bridge sends binary on its raw endpoint)
+          ws.handler(buffer -> onSampled(buffer.toString(), reachedOnce));
+          ws.writeTextMessage(registerFrame());
+          sockets.add(ws);
+        });
+  }
+
+  private Future<NetSocket> countingClient(NetClient net, String uri) {
+    Promise<NetSocket> upgraded = Promise.promise();
+    net.connect(port, "127.0.0.1").onFailure(upgraded::fail).onSuccess(socket -> {
+      Counter counter = new Counter();
+      Buffer head = Buffer.buffer();
+      socket.handler(buffer -> {
+        if (upgraded.future().isComplete()) {
+          counter.read(buffer);
+          return;
+        }
+        // Frames may only follow the server's 101 answer.
+        head.appendBuffer(buffer);
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+          return;
+        }
+        if (!text.startsWith("HTTP/1.1 101")) {
+          upgraded.tryFail("upgrade refused: " + text.lines().findFirst().orElse(""));
+          return;
+        }
+        socket.write(maskedTextFrame(registerFrame()));
+        netSockets.add(socket);
+        upgraded.tryComplete(socket);
+        counter.read(head.getBuffer(end + 4, head.length()));
+      });
+      socket.write("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    });
+    return upgraded.future();
+  }
+
+  private String registerFrame() {
+    String register = new JsonObject().put("type", "register").put("address", address).encode();
+    return sockJs ? new JsonArray().add(register).encode() : register;
+  }
+
+  /** A client-to-server text frame (clients must mask; a zero mask leaves the payload as it is). */
+  private static Buffer maskedTextFrame(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    return Buffer.buffer().appendByte((byte) 0x81).appendByte((byte) (0x80 | payload.length))
+        .appendInt(0).appendBytes(payload);
+  }
+
+  /** Counts event markers in one connection's byte stream, across buffer boundaries. */
+  private final class Counter {
+    private final byte[] marker = (sockJs ? REC_ESCAPED : REC).getBytes(StandardCharsets.US_ASCII);
+    private int matched;
+    private boolean reachedOnce;
+
+    void read(Buffer buffer) {
+      int found = 0;
+      for (int i = 0, n = buffer.length(); i < n; i++) {
+        byte b = buffer.getByte(i);
+        if (b == marker[matched]) {
+          if (++matched == marker.length) {
+            found++;
+            matched = 0;
+          }
+        } else {
+          matched = b == marker[0] ? 1 : 0;
+        }
+      }
+      if (found > 0) {
+        delivered.addAndGet(found);
+        if (!reachedOnce) {
+          reachedOnce = true;
+          reached.incrementAndGet();
+        }
+      }
+    }
+  }
+
+  private void onSampled(String text, boolean[] reachedOnce) {
+    int recs = count(text, sockJs ? REC_ESCAPED : REC);
+    if (recs == 0) {
+      return;
+    }
+    delivered.addAndGet(recs);
+    if (!reachedOnce[0]) {
+      reachedOnce[0] = true;
+      reached.incrementAndGet();
+    }
+    if (!recording) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (String frame : sockJs ? unwrap(text) : List.of(text)) {
+      JsonObject body = new JsonObject(frame).getJsonObject("body");
+      if (body != null && body.containsKey("t")) {
+        int index = latencyCount.getAndIncrement();
+        if (index < latencyMicros.length()) {
+          latencyMicros.set(index, (now - body.getLong("t")) / 1000);
+        }
+      }
+    }
+  }
+
+  /** Whether every client has received at least one event (the probes), so all subscriptions are in place. */
+  boolean allReceived() {
+    return reached.get() >= size();
+  }
+
+  void startRecording() {
+    delivered.set(0);
+    latencyCount.set(0);
+    recording = true;
+  }
+
+  void stopRecording() {
+    recording = false;
+  }
+
+  /** p50, p99, p99.9 and max of the sampled latencies, in milliseconds. */
+  double[] latencies() {
+    int n = Math.min(latencyCount.get(), latencyMicros.length());
+    if (n == 0) {
+      return new double[] {0, 0, 0, 0};
+    }
+    long[] sorted = new long[n];
+    for (int i = 0; i < n; i++) {
+      sorted[i] = latencyMicros.get(i);
+    }
+    Arrays.sort(sorted);
+    return new double[] {sorted[n / 2] / 1000.0, sorted[(int) (n * 0.99)] / 1000.0,
+        sorted[Math.min(n - 1, (int) (n * 0.999))] / 1000.0, sorted[n - 1] / 1000.0};
+  }
+
+  int size() {
+    return sockets.size() + netSockets.size();
+  }
+
+  void close() {
+    List<Future<Void>> closing = new ArrayList<>();
+    sockets.forEach(s -> closing.add(s.close()));
+    netSockets.forEach(s -> closing.add(s.close()));
+    Future.join(closing).otherwiseEmpty().await();
+    sockets.clear();
+    netSockets.clear();
+  }
+
+  private static int count(String text, String needle) {
+    int count = 0;
+    for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length())) {
+      count++;
+    }
+    return count;
+  }
+
+  private static List<String> unwrap(String sockJsFrame) {
+    return sockJsFrame.startsWith("a") ? new JsonArray(sockJsFrame.substring(1)).stream().map(String.class::cast).toList() : List.of();
+  }
+}
