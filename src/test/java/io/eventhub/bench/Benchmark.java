@@ -40,22 +40,32 @@ public final class Benchmark {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     for (String path : List.of("raw", "sockjs")) {
       for (String server : List.of("hub", "baseline")) {
-        Server process = Server.start(server);
-        try {
-          idle(vertx, process, path, 10_000); // first, on a fresh JVM: resident memory never shrinks back
-          fanOut(vertx, process, path, 1000, 200);
-          fanOut(vertx, process, path, 1000, 50);
-          fanOut(vertx, process, path, 1000, 20);
-          fanOut(vertx, process, path, 4000, 50);
-          fanOut(vertx, process, path, 4000, 200);
-          saturation(vertx, process, path, 1000);
-        } finally {
-          process.stop();
-        }
+        // A fresh server for every scenario: an overloaded one may still be working off its backlog,
+        // and resident memory never shrinks back.
+        run(server, s -> idle(vertx, s, path, 10_000));
+        run(server, s -> fanOut(vertx, s, path, 1000, 200));
+        run(server, s -> fanOut(vertx, s, path, 1000, 50));
+        run(server, s -> fanOut(vertx, s, path, 1000, 20));
+        run(server, s -> fanOut(vertx, s, path, 4000, 50));
+        run(server, s -> fanOut(vertx, s, path, 4000, 200));
+        run(server, s -> saturation(vertx, s, path, 1000));
       }
     }
     printTable();
     vertx.close().await();
+  }
+
+  interface Scenario {
+    void run(Server server) throws Exception;
+  }
+
+  private static void run(String kind, Scenario scenario) throws Exception {
+    Server server = Server.start(kind);
+    try {
+      scenario.run(server);
+    } finally {
+      server.stop();
+    }
   }
 
   private static void fanOut(Vertx vertx, Server server, String path, int clients, int rate) throws Exception {
