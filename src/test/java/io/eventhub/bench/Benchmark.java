@@ -68,48 +68,53 @@ public final class Benchmark {
     }
   }
 
+  /** Publishes at {@code rate} events/s for the run's seconds. */
   private static void fanOut(Vertx vertx, Server server, String path, int clients, int rate) throws Exception {
-    LoadClients load = subscribed(vertx, server, path, clients);
-    WebSocket publisher = publisher(vertx, server.port);
-    long serverCpu = server.cpuNanos();
-    long ownCpu = ownCpuNanos();
-    load.startRecording();
-    long start = System.nanoTime();
-    int events = rate * seconds;
-    long interval = 1_000_000_000L / rate;
-    for (int n = 0; n < events; n++) {
-      waitUntil(start + n * interval);
-      publish(publisher, n);
-    }
-    long expected = (long) events * clients;
-    awaitDeliveries(load, expected, 15);
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    record("fan-out", server, path, clients, rate, load, expected, elapsed, serverCpu, ownCpu);
-    publisher.close();
-    load.close();
+    measure("fan-out", vertx, server, path, clients, rate, (publisher, load) -> {
+      int events = rate * seconds;
+      long start = System.nanoTime();
+      long interval = 1_000_000_000L / rate;
+      for (int n = 0; n < events; n++) {
+        waitUntil(start + n * interval);
+        publish(publisher, n);
+      }
+      return events;
+    });
   }
 
-  /** The publisher keeps at most 20 events ahead of the slowest sampled delivery: as fast as the server keeps up. */
+  /** The publisher keeps at most 20 events ahead of the deliveries: as fast as the server keeps up. */
   private static void saturation(Vertx vertx, Server server, String path, int clients) throws Exception {
+    measure("saturation", vertx, server, path, clients, 0, (publisher, load) -> {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      int published = 0;
+      while (System.nanoTime() < deadline) {
+        if ((long) published * clients - load.delivered.get() < 20L * clients) {
+          publish(publisher, published++);
+        } else {
+          LockSupport.parkNanos(50_000);
+        }
+      }
+      return published;
+    });
+  }
+
+  /** How a run publishes; returns the number of events it published. */
+  interface Publishing {
+    int publish(WebSocket publisher, LoadClients load) throws Exception;
+  }
+
+  private static void measure(String scenario, Vertx vertx, Server server, String path, int clients, int rate,
+                              Publishing publishing) throws Exception {
     LoadClients load = subscribed(vertx, server, path, clients);
     WebSocket publisher = publisher(vertx, server.port);
     long serverCpu = server.cpuNanos();
     long ownCpu = ownCpuNanos();
     load.startRecording();
     long start = System.nanoTime();
-    long deadline = start + TimeUnit.SECONDS.toNanos(seconds);
-    int published = 0;
-    while (System.nanoTime() < deadline) {
-      if ((long) published * clients - load.delivered.get() < 20L * clients) {
-        publish(publisher, published++);
-      } else {
-        LockSupport.parkNanos(50_000);
-      }
-    }
-    long expected = (long) published * clients;
+    long expected = (long) publishing.publish(publisher, load) * clients;
     awaitDeliveries(load, expected, 15);
     double elapsed = (System.nanoTime() - start) / 1e9;
-    record("saturation", server, path, clients, 0, load, expected, elapsed, serverCpu, ownCpu);
+    record(scenario, server, path, clients, rate, load, expected, elapsed, serverCpu, ownCpu);
     publisher.close();
     load.close();
   }
