@@ -263,6 +263,9 @@ class MetricsTest {
         .sendBuffer(Buffer.buffer(new JsonArray().add(new JsonObject().put("address", "demo.all")).encode())).await();
     hub.hub().bridge().metrics().dropped("slow_consumer", 0);
     hub.hub().bridge().metrics().disconnected("slow_consumer");
+    // GC pause series exist once a collection has happened; in a short test JVM that may not be yet.
+    System.gc();
+    Await.until("a GC pause is recorded", Duration.ofSeconds(10), () -> scrape().hasSeries("jvm_gc_pause_seconds_sum"));
   }
 
   private static double delta(Scrape before, Scrape after, String name, String... labels) {
