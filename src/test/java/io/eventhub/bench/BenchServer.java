@@ -48,13 +48,16 @@ public final class BenchServer {
     return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1").await().actualPort();
   }
 
-  /** The hub's configuration for a fan-out run: no login, bench.* open, limits out of the way. */
-  static JsonObject hubConfig() {
+  /**
+   * The hub's configuration for a run: login sessions checked in {@code database}, bench.* open to
+   * everyone logged in, limits out of the way.
+   */
+  static JsonObject hubConfig(JsonObject database) {
     return new JsonObject("""
         {"http": {"host": "127.0.0.1", "port": 0, "instances": 1},
-         "auth": {"mode": "anonymous"},
+         "auth": {"mode": "session", "revalidateSeconds": 0, "cacheSeconds": 600},
          "bridge": {"permissions": {"subscribe": ["bench.*"], "publish": ["bench.*"]},
                     "maxMessagesPerSecond": 1000000, "writeQueueMaxBytes": 4194304},
-         "metrics": {"enabled": false}}""");
+         "metrics": {"enabled": false}}""").put("database", database);
   }
 }

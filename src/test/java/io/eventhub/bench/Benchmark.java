@@ -1,5 +1,6 @@
 package io.eventhub.bench;
 
+import io.eventhub.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocket;
@@ -32,35 +33,56 @@ public final class Benchmark {
   private static int seconds = 6;
   private static final List<JsonObject> results = new ArrayList<>();
 
+  /** The session database for the handshake runs (embedded MariaDB, on the generator's core). */
+  private static JsonObject database;
+
   public static void main(String[] args) throws Exception {
     if (args.length > 0) {
       seconds = Integer.parseInt(args[0]);
     }
+    TestDatabase db = TestDatabase.get();
+    for (int i = 0; i < SESSIONS; i++) {
+      db.session(sessionId(i), 10_000L + i, null, 3600);
+    }
+    database = db.hubConfig().put("connectTimeoutMillis", 10_000).put("queryTimeoutMillis", 10_000);
     pin(ProcessHandle.current().pid(), 1);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     for (String path : List.of("raw", "sockjs")) {
       for (String server : List.of("hub", "baseline")) {
         // A fresh server for every scenario: an overloaded one may still be working off its backlog,
         // and resident memory never shrinks back.
-        run(server, s -> idle(vertx, s, path, 10_000));
-        run(server, s -> fanOut(vertx, s, path, 1000, 200));
-        run(server, s -> fanOut(vertx, s, path, 1000, 50));
-        run(server, s -> fanOut(vertx, s, path, 1000, 20));
-        run(server, s -> fanOut(vertx, s, path, 4000, 50));
-        run(server, s -> fanOut(vertx, s, path, 4000, 200));
-        run(server, s -> saturation(vertx, s, path, 1000));
+        run(server, path, s -> idle(vertx, s, path, 10_000));
+        run(server, path, s -> fanOut(vertx, s, path, 1000, 200));
+        run(server, path, s -> fanOut(vertx, s, path, 1000, 50));
+        run(server, path, s -> fanOut(vertx, s, path, 1000, 20));
+        run(server, path, s -> fanOut(vertx, s, path, 4000, 50));
+        run(server, path, s -> fanOut(vertx, s, path, 4000, 200));
+        run(server, path, s -> saturation(vertx, s, path, 1000));
+        run(server, path, s -> handshakes(vertx, s, path, 2000, SESSIONS));
       }
     }
     printTable();
     vertx.close().await();
+    if (TestDatabase.get().embedded() != null) {
+      TestDatabase.get().embedded().stop();
+    }
+    System.exit(0);
   }
 
   interface Scenario {
     void run(Server server) throws Exception;
   }
 
-  private static void run(String kind, Scenario scenario) throws Exception {
-    Server server = Server.start(kind);
+  /**
+   * {@code -Dbench.only=hub/raw} (any part of "server/path") runs a subset; {@code -Dbench.jfr=true}
+   * records each server with Java Flight Recorder into target/bench-*.jfr, for profiles.
+   */
+  private static void run(String kind, String path, Scenario scenario) throws Exception {
+    String only = System.getProperty("bench.only", "");
+    if (!(kind + "/" + path).contains(only)) {
+      return;
+    }
+    Server server = Server.start(kind, path);
     try {
       scenario.run(server);
     } finally {
@@ -119,6 +141,39 @@ public final class Benchmark {
     load.close();
   }
 
+  /**
+   * A reconnect storm: {@code clients} connects over {@code sessions} login sessions, against a fresh
+   * server (cold session cache), then again (warm). The hub checks each session in the real database;
+   * the stock bridge has no login check, so its figure is the plain connect.
+   */
+  private static void handshakes(Vertx vertx, Server server, String path, int clients, int sessions) throws Exception {
+    for (String cache : List.of("cold", "warm")) {
+      LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
+      long serverCpu = server.cpuNanos();
+      double rate = load.connect(clients, 100, "", Benchmark::cookie);
+      double cpuMs = (server.cpuNanos() - serverCpu) / 1e6;
+      long[] micros = load.handshakeMicros();
+      emit(base("handshake-" + cache, server, path, clients, 0)
+          .put("sessions", sessions).put("connected", micros.length)
+          .put("handshakesPerSecond", Math.round(rate))
+          .put("p50ms", micros.length == 0 ? 0 : micros[micros.length / 2] / 1000.0)
+          .put("p99ms", micros.length == 0 ? 0 : micros[(int) (micros.length * 0.99)] / 1000.0)
+          .put("serverCpuMsPerHandshake", round(cpuMs / clients)));
+      load.close();
+    }
+  }
+
+  static String sessionId(int i) {
+    return "bench-session-" + i + "-0123456789abcdef";
+  }
+
+  /** Every client is logged in: one of the 200 seeded sessions (the stock bridge ignores it). */
+  static String cookie(int client) {
+    return "PHPSESSID=" + sessionId(client % SESSIONS);
+  }
+
+  static final int SESSIONS = 200;
+
   private static void idle(Vertx vertx, Server server, String path, int clients) {
     long rssBefore = server.rssBytes();
     LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
@@ -149,7 +204,7 @@ public final class Benchmark {
 
   private static WebSocket publisher(Vertx vertx, int port) {
     return vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/eventbus/websocket")).await();
+        .setURI("/eventbus/websocket").addHeader("Cookie", cookie(0))).await();
   }
 
   private static void publish(WebSocket publisher, int n) {
@@ -219,6 +274,13 @@ public final class Benchmark {
         continue;
       }
       JsonObject base = baseline.getOrDefault(key(hub), new JsonObject());
+      if (hub.getString("scenario").startsWith("handshake")) {
+        System.out.printf("%-10s %-6s %6d %5s | %,d/s, p99 %.1f ms, %.2f ms CPU each | baseline (no login check) %,d/s, p99 %.1f ms, %.2f ms%n",
+            hub.getString("scenario").replace("handshake", "hs"), hub.getString("path"), hub.getInteger("clients"), "-",
+            hub.getLong("handshakesPerSecond"), hub.getDouble("p99ms"), hub.getDouble("serverCpuMsPerHandshake"),
+            base.getLong("handshakesPerSecond", 0L), base.getDouble("p99ms", 0.0), base.getDouble("serverCpuMsPerHandshake", 0.0));
+        continue;
+      }
       if (hub.getString("scenario").equals("idle")) {
         System.out.printf("%-10s %-6s %6d %5s | %,d B/conn RSS, %d connects/s | baseline %,d B/conn, %d connects/s%n",
             "idle", hub.getString("path"), hub.getInteger("clients"), "-", hub.getLong("rssBytesPerConnection"),
@@ -273,13 +335,18 @@ public final class Benchmark {
       this.port = port;
     }
 
-    static Server start(String kind) throws IOException {
+    static Server start(String kind, String path) throws IOException {
       List<String> command = new ArrayList<>(List.of("taskset", "-c", "0",
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+      if (Boolean.getBoolean("bench.jfr")) {
+        command.add("-XX:StartFlightRecording=settings=profile,filename=target/bench-" + kind + "-" + path
+            + "-" + System.nanoTime() + ".jfr");
+      }
+      command.addAll(List.of(
           "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
           "-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), kind));
       if (kind.equals("hub")) {
-        command.add(BenchServer.hubConfig().encode());
+        command.add(BenchServer.hubConfig(database).encode());
       }
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -320,8 +387,12 @@ public final class Benchmark {
       return 0;
     }
 
-    void stop() {
-      process.destroyForcibly();
+    /** SIGTERM first, so a flight recording is written out; then SIGKILL if it lingers. */
+    void stop() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
     }
   }
 }

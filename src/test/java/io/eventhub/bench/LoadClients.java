@@ -56,6 +56,20 @@ final class LoadClients {
 
   /** Connects and subscribes {@code count} clients, {@code parallel} handshakes at a time; returns connects/s. */
   double connect(int count, int parallel, String query) {
+    return connect(count, parallel, query, i -> Benchmark.cookie(i));
+  }
+
+  /** Handshake times of the last {@link #connect}, sorted, in microseconds. */
+  long[] handshakeMicros() {
+    long[] sorted = handshakes.stream().mapToLong(Long::longValue).sorted().toArray();
+    return sorted;
+  }
+
+  private final List<Long> handshakes = Collections.synchronizedList(new ArrayList<>());
+
+  /** As {@link #connect(int, int, String)}, client i sending the cookie {@code cookie.apply(i)} (null: none). */
+  double connect(int count, int parallel, String query, java.util.function.IntFunction<String> cookie) {
+    handshakes.clear();
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(SAMPLED + 10)
         .setConnectTimeout(30_000));
     NetClient net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(30_000));
@@ -64,15 +78,21 @@ final class LoadClients {
       List<Future<?>> batch = new ArrayList<>();
       for (int i = from; i < Math.min(count, from + parallel); i++) {
         String uri = (sockJs ? "/eventbus/0/" + i + "x/websocket" : "/eventbus/websocket") + query;
-        batch.add(i < SAMPLED ? sampledClient(client, uri) : countingClient(net, uri));
+        long started = System.nanoTime();
+        Future<?> connected = i < SAMPLED ? sampledClient(client, uri, cookie.apply(i)) : countingClient(net, uri, cookie.apply(i));
+        batch.add(connected.onSuccess(v -> handshakes.add((System.nanoTime() - started) / 1000)));
       }
       Future.all(batch).await();
     }
     return count / ((System.nanoTime() - start) / 1e9);
   }
 
-  private Future<WebSocket> sampledClient(WebSocketClient client, String uri) {
-    return client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri))
+  private Future<WebSocket> sampledClient(WebSocketClient client, String uri, String cookie) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
+    if (cookie != null) {
+      options.addHeader("Cookie", cookie);
+    }
+    return client.connect(options)
         .onSuccess(ws -> {
           boolean[] reachedOnce = new boolean[1];
           // handler: text and binary messages alike (the stock bridge sends binary on its raw endpoint)
@@ -82,7 +102,7 @@ final class LoadClients {
         });
   }
 
-  private Future<NetSocket> countingClient(NetClient net, String uri) {
+  private Future<NetSocket> countingClient(NetClient net, String uri, String cookie) {
     Promise<NetSocket> upgraded = Promise.promise();
     net.connect(port, "127.0.0.1").onFailure(upgraded::fail).onSuccess(socket -> {
       Counter counter = new Counter();
@@ -109,7 +129,8 @@ final class LoadClients {
         counter.read(head.getBuffer(end + 4, head.length()));
       });
       socket.write("GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+          + (cookie == null ? "" : "Cookie: " + cookie + "\r\n") + "\r\n");
     });
     return upgraded.future();
   }
