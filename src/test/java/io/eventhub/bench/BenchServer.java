@@ -2,7 +2,10 @@ package io.eventhub.bench;
 
 import io.eventhub.Hub;
 import io.eventhub.config.ConfigLoader;
+import io.eventhub.cluster.Clustering;
+import io.eventhub.config.HubConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -12,6 +15,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,15 +33,22 @@ public final class BenchServer {
       Hub hub = Hub.start(ConfigLoader.load(conf, Map.of()).config()).await();
       port = hub.port();
     } else {
-      port = baseline();
+      port = baseline(args.length > 2 ? clustered(Integer.parseInt(args[1]), List.of(args[2].split(","))) : Vertx.vertx());
     }
     System.out.println("READY " + port);
     System.out.flush();
     Thread.currentThread().join();
   }
 
-  private static int baseline() {
-    Vertx vertx = Vertx.vertx();
+  /** A clustered Vert.x for the baseline's cross-instance runs, with the hub's own Hazelcast settings. */
+  private static Vertx clustered(int hazelcastPort, List<String> members) {
+    HubConfig.Cluster cluster = new HubConfig.Cluster(true, "bench", "127.0.0.1", "", 0, hazelcastPort,
+        HubConfig.Discovery.STATIC, members, "", false);
+    return Vertx.builder().with(new VertxOptions().setEventBusOptions(Clustering.eventBus(cluster)))
+        .withClusterManager(Clustering.clusterManager(cluster)).buildClustered().await();
+  }
+
+  private static int baseline(Vertx vertx) {
     Router router = Router.router(vertx);
     router.post("/eventbus/*").handler(BodyHandler.create());
     PermittedOptions bench = new PermittedOptions().setAddressRegex("bench\\..*");

@@ -1,5 +1,6 @@
 package io.eventhub.bench;
 
+import io.eventhub.testing.HubProcess;
 import io.eventhub.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -59,6 +60,8 @@ public final class Benchmark {
         run(server, path, s -> fanOut(vertx, s, path, 4000, 200));
         run(server, path, s -> saturation(vertx, s, path, 1000));
         run(server, path, s -> handshakes(vertx, s, path, 2000, SESSIONS));
+        run(server, path, true, s -> crossInstance(vertx, s, path, 1000, 50));
+        run(server, path, true, s -> crossInstance(vertx, s, path, 1000, 200));
       }
     }
     printTable();
@@ -78,11 +81,15 @@ public final class Benchmark {
    * records each server with Java Flight Recorder into target/bench-*.jfr, for profiles.
    */
   private static void run(String kind, String path, Scenario scenario) throws Exception {
+    run(kind, path, false, scenario);
+  }
+
+  private static void run(String kind, String path, boolean cluster, Scenario scenario) throws Exception {
     String only = System.getProperty("bench.only", "");
     if (!(kind + "/" + path).contains(only)) {
       return;
     }
-    Server server = Server.start(kind, path);
+    Server server = cluster ? Server.startCluster(kind, path) : Server.start(kind, path);
     try {
       scenario.run(server);
     } finally {
@@ -92,7 +99,16 @@ public final class Benchmark {
 
   /** Publishes at {@code rate} events/s for the run's seconds. */
   private static void fanOut(Vertx vertx, Server server, String path, int clients, int rate) throws Exception {
-    measure("fan-out", vertx, server, path, clients, rate, (publisher, load) -> {
+    measure("fan-out", vertx, server, path, clients, rate, atRate(rate));
+  }
+
+  /** The same, with the publisher on one cluster member and every subscriber on the other. */
+  private static void crossInstance(Vertx vertx, Server server, String path, int clients, int rate) throws Exception {
+    measure("cross-instance", vertx, server, path, clients, rate, atRate(rate));
+  }
+
+  private static Publishing atRate(int rate) {
+    return (publisher, load) -> {
       int events = rate * seconds;
       long start = System.nanoTime();
       long interval = 1_000_000_000L / rate;
@@ -101,7 +117,7 @@ public final class Benchmark {
         publish(publisher, n);
       }
       return events;
-    });
+    };
   }
 
   /** The publisher keeps at most 20 events ahead of the deliveries: as fast as the server keeps up. */
@@ -128,7 +144,7 @@ public final class Benchmark {
   private static void measure(String scenario, Vertx vertx, Server server, String path, int clients, int rate,
                               Publishing publishing) throws Exception {
     LoadClients load = subscribed(vertx, server, path, clients);
-    WebSocket publisher = publisher(vertx, server.port);
+    WebSocket publisher = publisher(vertx, server.publishPort);
     long serverCpu = server.cpuNanos();
     long ownCpu = ownCpuNanos();
     load.startRecording();
@@ -191,7 +207,7 @@ public final class Benchmark {
   private static LoadClients subscribed(Vertx vertx, Server server, String path, int clients) throws Exception {
     LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
     load.connect(clients, 200, "");
-    WebSocket probe = publisher(vertx, server.port);
+    WebSocket probe = publisher(vertx, server.publishPort);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!load.allReceived() && System.nanoTime() < deadline) {
       publish(probe, -1);
@@ -324,18 +340,49 @@ public final class Benchmark {
   }
 
   /** The server under test in its own JVM, started under taskset on core 0. */
+  /**
+   * The server under test: one JVM, or for cross-instance runs two clustered ones (subscribers on the
+   * second, the publisher on the first), all pinned to core 0.
+   */
   static final class Server {
     final String kind;
-    final Process process;
+    final List<Process> processes;
+    /** Where subscribers connect. */
     final int port;
+    /** Where the publisher connects: the same server, or the other member of a cluster. */
+    final int publishPort;
 
-    private Server(String kind, Process process, int port) {
+    private Server(String kind, List<Process> processes, int port, int publishPort) {
       this.kind = kind;
-      this.process = process;
+      this.processes = processes;
       this.port = port;
+      this.publishPort = publishPort;
     }
 
     static Server start(String kind, String path) throws IOException {
+      Started one = launch(kind, path, kind.equals("hub") ? List.of(BenchServer.hubConfig(database).encode()) : List.of());
+      return new Server(kind, List.of(one.process), one.port, one.port);
+    }
+
+    /** Two members on loopback Hazelcast ports (static member list). */
+    static Server startCluster(String kind, String path) throws IOException {
+      int[] hazelcast = {HubProcess.freePort(), HubProcess.freePort()};
+      String members = "127.0.0.1:" + hazelcast[0] + ",127.0.0.1:" + hazelcast[1];
+      List<Started> started = new ArrayList<>();
+      for (int port : hazelcast) {
+        List<String> args = kind.equals("hub")
+            ? List.of(BenchServer.hubConfig(database).put("cluster", new JsonObject().put("enabled", true)
+                .put("name", "bench").put("hazelcastPort", port)
+                .put("members", new io.vertx.core.json.JsonArray(List.of(members.split(","))))).encode())
+            : List.of(Integer.toString(port), members);
+        started.add(launch(kind, path, args));
+      }
+      return new Server(kind, started.stream().map(Started::process).toList(), started.get(1).port, started.get(0).port);
+    }
+
+    private record Started(Process process, int port) {}
+
+    private static Started launch(String kind, String path, List<String> args) throws IOException {
       List<String> command = new ArrayList<>(List.of("taskset", "-c", "0",
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
       if (Boolean.getBoolean("bench.jfr")) {
@@ -345,9 +392,7 @@ public final class Benchmark {
       command.addAll(List.of(
           "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
           "-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), kind));
-      if (kind.equals("hub")) {
-        command.add(BenchServer.hubConfig(database).encode());
-      }
+      command.addAll(args);
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line;
@@ -357,41 +402,51 @@ public final class Benchmark {
           Thread drain = new Thread(() -> reader.lines().forEach(l -> { }));
           drain.setDaemon(true);
           drain.start();
-          return new Server(kind, process, port);
+          return new Started(process, port);
         }
       }
       throw new IOException(kind + " server did not start");
     }
 
-    /** User + system CPU of the server process, from /proc. */
+    /** User + system CPU of the server processes, from /proc. */
     long cpuNanos() {
-      try {
-        String[] stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")).split("\\) ")[1].split(" ");
-        long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-        return ticks * 10_000_000L; // USER_HZ is 100 on Linux
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
+      long ticks = 0;
+      for (Process process : processes) {
+        try {
+          String[] stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")).split("\\) ")[1].split(" ");
+          ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
       }
+      return ticks * 10_000_000L; // USER_HZ is 100 on Linux
     }
 
     long rssBytes() {
-      try {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-          if (line.startsWith("VmRSS:")) {
-            return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+      long bytes = 0;
+      for (Process process : processes) {
+        try {
+          for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+              bytes += Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
           }
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
         }
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
       }
-      return 0;
+      return bytes;
     }
 
     /** SIGTERM first, so a flight recording is written out; then SIGKILL if it lingers. */
     void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(15, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+      for (Process process : processes) {
+        process.destroy();
+      }
+      for (Process process : processes) {
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
       }
     }
   }
