@@ -26,12 +26,12 @@ import java.util.concurrent.locks.LockSupport;
  * The benchmark: every scenario against event-hub and the stock vertx-web SockJS bridge, on the raw
  * WebSocket and the SockJS websocket path, server pinned to core 0 and this generator to core 1.
  * Prints a table and one JSON line per result. Bounded in count and time; loopback only.
- * Usage: {@code mvn -B -q -Pbench verify} (or Benchmark [seconds-per-run=6]).
+ * Usage: {@code mvn -B -q -Pbench verify} (or Benchmark [seconds-per-run=5]).
  */
 public final class Benchmark {
   private static final String ADDRESS = "bench.fan";
   private static final String PAD = "x".repeat(130);
-  private static int seconds = 6;
+  private static int seconds = 5;
   private static final List<JsonObject> results = new ArrayList<>();
 
   /** The session database for the handshake runs (embedded MariaDB, on the generator's core). */
