@@ -113,14 +113,14 @@ public final class Hub {
   private Future<Authenticator> openSessions() {
     if (config.auth().mode() == HubConfig.AuthMode.ANONYMOUS) {
       log.warn("auth.mode is anonymous: clients connect without a login session");
-      return Future.succeededFuture(new Authenticator(config.auth(), null));
+      return Future.succeededFuture(new Authenticator(config.auth(), null, config.http().trustedProxies()));
     }
     return Database.open(vertx, config.database()).compose(db -> {
       database = db;
       sessions = new SessionStore(vertx, db.pool(), config.auth(), config.database().queryTimeoutMillis(), metrics);
       revocation = new SessionRevocation(vertx, config.auth(), sessions, bridge.connections());
       return revocation.start();
-    }).map(v -> new Authenticator(config.auth(), sessions));
+    }).map(v -> new Authenticator(config.auth(), sessions, config.http().trustedProxies()));
   }
 
   /** Null in anonymous mode. */

@@ -7,7 +7,9 @@ import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Decides at the handshake whether a connection may open: origin check, then the session id from a
@@ -20,11 +22,13 @@ public final class Authenticator {
 
   private final HubConfig.Auth config;
   private final SessionStore sessions;
+  private final Set<String> trustedProxies;
 
   /** {@code sessions} is null in anonymous mode. */
-  public Authenticator(HubConfig.Auth config, SessionStore sessions) {
+  public Authenticator(HubConfig.Auth config, SessionStore sessions, List<String> trustedProxies) {
     this.config = config;
     this.sessions = sessions;
+    this.trustedProxies = Set.copyOf(trustedProxies);
   }
 
   public Future<AuthResult> authenticate(HttpServerRequest request) {
@@ -87,10 +91,23 @@ public final class Authenticator {
     if (!config.allowedOrigins().isEmpty()) {
       return false;
     }
-    String host = request.getHeader("host");
+    String host = publicHost(request);
     int scheme = origin.indexOf("://");
     return host != null && scheme > 0
         && origin.substring(scheme + 3).toLowerCase(Locale.ROOT).equals(host.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * The host the browser addressed: the Host header, or X-Forwarded-Host when the request comes from
+   * a trusted proxy (one that does not preserve Host). From anyone else the header is ignored, or a
+   * client could name any origin it likes.
+   */
+  private String publicHost(HttpServerRequest request) {
+    String forwarded = request.getHeader("x-forwarded-host");
+    if (forwarded != null && request.remoteAddress() != null && trustedProxies.contains(request.remoteAddress().hostAddress())) {
+      return forwarded.split(",")[0].trim();
+    }
+    return request.getHeader("host");
   }
 
   private String sources() {

@@ -14,7 +14,12 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
                         Shutdown shutdown) {
 
   /** The client-facing HTTP server. {@code instances} is the number of server verticles. */
-  public record Http(String host, int port, int instances, int idleTimeoutSeconds, int maxConnections) {}
+  /**
+   * The client-facing HTTP server. {@code trustedProxies}: addresses of the proxies (Apache) whose
+   * X-Forwarded-Host / -Proto the hub believes; from anyone else those headers are ignored.
+   */
+  public record Http(String host, int port, int instances, int idleTimeoutSeconds, int maxConnections,
+                     List<String> trustedProxies) {}
 
   /** TLS terminated by the hub itself (without Apache in front): PEM certificate chain and PKCS#8 key. */
   public record Tls(boolean enabled, String certFile, String keyFile) {}
@@ -137,7 +142,8 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
         in.intIn("http.port", 0, 65535),
         resolveInstances(in.intIn("http.instances", 0, 256)),
         in.intIn("http.idleTimeoutSeconds", 0, 86_400),
-        in.intIn("http.maxConnections", 1, 10_000_000));
+        in.intIn("http.maxConnections", 1, 10_000_000),
+        in.strings("http.trustedProxies"));
     Bridge bridge = new Bridge(
         new Permissions(
             in.addressPatterns("bridge.permissions.subscribe"),

@@ -184,6 +184,19 @@ class SessionAuthTest {
   }
 
   @Test
+  @DisplayName("X-Forwarded-Host counts for the origin check only when the request comes from a trusted proxy")
+  void forwardedHostFromTrustedProxyOnly() {
+    Credentials proxied = Credentials.cookie("PHPSESSID", USER7).with("Origin", "https://app.example.com")
+        .with("X-Forwarded-Host", "app.example.com");
+    assertEquals(403, rawRefusal(proxied).getStatus(), "not from a trusted proxy: the header is ignored");
+    JsonObject config = sessionConfig().put("http", new JsonObject().put("trustedProxies", List.of("127.0.0.1")));
+    try (TestHub behindApache = TestHub.start(config);
+         BridgeClient client = new WebSocketClients.Raw(behindApache.port(), proxied)) {
+      client.sync();
+    }
+  }
+
+  @Test
   @DisplayName("a reconnect storm of 400 connects over 40 sessions costs 40 queries cold and none warm")
   void cacheAndCoalescing() {
     List<String> ids = new ArrayList<>();
