@@ -10,10 +10,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,14 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The hub terminating TLS itself, its start-up preflight, and the check-cert command. */
 class HubTlsTest {
-  @TempDir
-  static Path dir;
-  static TestCertificates certs;
-
-  @BeforeAll
-  static void makeCertificates() {
-    certs = new TestCertificates(dir);
-  }
+  static final TestCertificates certs = TestCertificates.shared();
 
   static JsonObject tls(Path cert, Path key) {
     return new JsonObject().put("tls", new JsonObject().put("enabled", true)

@@ -1,9 +1,7 @@
 package io.eventhub.tls;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,14 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every broken-PEM case, on real certificates, and the message each one gets. */
 class PemCheckTest {
-  @TempDir
-  static Path dir;
-  static TestCertificates certs;
-
-  @BeforeAll
-  static void makeCertificates() {
-    certs = new TestCertificates(dir);
-  }
+  static final TestCertificates certs = TestCertificates.shared();
 
   static String only(Path file) {
     List<String> problems = PemCheck.check(file).problems();

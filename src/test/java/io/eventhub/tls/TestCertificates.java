@@ -25,7 +25,21 @@ public final class TestCertificates {
   public final Path expiredPem;
   public final Path futurePem;
 
-  public TestCertificates(Path dir) {
+  private static TestCertificates shared;
+
+  /** One set per test JVM: keytool takes seconds, and the tests only read these files. */
+  public static synchronized TestCertificates shared() {
+    if (shared == null) {
+      try {
+        shared = new TestCertificates(Files.createTempDirectory("certs"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return shared;
+  }
+
+  private TestCertificates(Path dir) {
     this.dir = dir;
     Path store = dir.resolve("store.p12");
     keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=Event Hub Test CA",
