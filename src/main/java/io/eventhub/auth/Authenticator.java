@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decides at the handshake whether a connection may open: origin check, then the session id from a
@@ -51,10 +53,31 @@ public final class Authenticator {
         ? AuthResult.admitted(valid.identity(), sessionId)
         : AuthResult.unauthenticated("session unknown or expired, log in again")
     ).otherwise(failure -> {
-      log.error("Session lookup failed, refusing the connection: {}", failure.toString());
+      reportLookupFailure(failure);
       return AuthResult.unavailable("session database unavailable, try again later");
     });
   }
+
+  /**
+   * During an outage every handshake fails the same way; a reconnect storm would write thousands of
+   * identical lines. One line per {@link #FAILURE_REPORT_NANOS}, with how many it stands for.
+   */
+  private void reportLookupFailure(Throwable failure) {
+    long now = System.nanoTime();
+    long last = lastFailureReport.get();
+    if (now - last >= FAILURE_REPORT_NANOS && lastFailureReport.compareAndSet(last, now)) {
+      long more = suppressedFailures.getAndSet(0);
+      log.error("Session lookup failed, refusing connections with 503/4503{}: {}",
+          more > 0 ? " (" + more + " more since the last report)" : "", failure.toString());
+    } else {
+      suppressedFailures.incrementAndGet();
+    }
+  }
+
+  private static final long FAILURE_REPORT_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private final AtomicLong lastFailureReport =
+      new AtomicLong(System.nanoTime() - FAILURE_REPORT_NANOS);
+  private final AtomicLong suppressedFailures = new AtomicLong();
 
   /** The session id the request carries, by the configured sources in order; null if none. */
   String sessionId(HttpServerRequest request) {
