@@ -81,13 +81,12 @@ public final class PublishApi {
       return;
     }
     List<Event> events = new ArrayList<>();
-    String problem = collect(parsed, events);
+    Problem problem = collect(parsed, events);
     if (problem == null && events.isEmpty()) {
-      problem = "batch holds no events";
+      problem = Problem.invalid("batch holds no events");
     }
     if (problem != null) {
-      JsonErrors.send(ctx.response(), 400, problem.startsWith("missing_address:") ? "missing_address" : "invalid_event",
-          problem.substring(problem.indexOf(':') + 1).trim());
+      JsonErrors.send(ctx.response(), 400, problem.code(), problem.message());
       return;
     }
     for (Event event : events) {
@@ -97,53 +96,60 @@ public final class PublishApi {
         .end(new JsonObject().put("accepted", events.size()).encode());
   }
 
-  /** Returns a problem as "code: text", or null when every event is valid. */
-  private String collect(Object parsed, List<Event> events) {
+  /** Why a request cannot be published: an error code of the API and the text for the sender. */
+  private record Problem(String code, String message) {
+    static Problem invalid(String message) {
+      return new Problem("invalid_event", message);
+    }
+  }
+
+  /** Returns the first problem, or null when every event is valid. */
+  private Problem collect(Object parsed, List<Event> events) {
     if (parsed instanceof JsonObject single) {
       return read(single, "", events);
     }
     if (parsed instanceof JsonArray batch) {
       if (batch.size() > config.maxBatchSize()) {
-        return "invalid_event: batch of " + batch.size() + " events exceeds publish.maxBatchSize ("
-            + config.maxBatchSize() + ")";
+        return Problem.invalid("batch of " + batch.size() + " events exceeds publish.maxBatchSize ("
+            + config.maxBatchSize() + ")");
       }
       for (int i = 0; i < batch.size(); i++) {
         String where = "[" + i + "].";
-        String problem = batch.getValue(i) instanceof JsonObject item
-            ? read(item, where, events) : "invalid_event: " + where.substring(0, where.length() - 1) + " is not an object";
+        Problem problem = batch.getValue(i) instanceof JsonObject item
+            ? read(item, where, events) : Problem.invalid(where.substring(0, where.length() - 1) + " is not an object");
         if (problem != null) {
           return problem;
         }
       }
       return null;
     }
-    return "invalid_event: expected an event object or an array of them";
+    return Problem.invalid("expected an event object or an array of them");
   }
 
-  private static String read(JsonObject item, String where, List<Event> events) {
+  private static Problem read(JsonObject item, String where, List<Event> events) {
     Object address = item.getValue("address");
     if (address == null || "".equals(address)) {
-      return "missing_address: " + where + "address is missing";
+      return new Problem("missing_address", where + "address is missing");
     }
     if (!(address instanceof String a) || a.length() > MAX_ADDRESS_LENGTH) {
-      return "invalid_event: " + where + "address must be a string of at most " + MAX_ADDRESS_LENGTH + " characters";
+      return Problem.invalid(where + "address must be a string of at most " + MAX_ADDRESS_LENGTH + " characters");
     }
     DeliveryOptions options = new DeliveryOptions();
     Object headers = item.getValue("headers");
     if (headers != null) {
       if (!(headers instanceof JsonObject h)) {
-        return "invalid_event: " + where + "headers must be an object of strings";
+        return Problem.invalid(where + "headers must be an object of strings");
       }
       for (String name : h.fieldNames()) {
         if (!(h.getValue(name) instanceof String value)) {
-          return "invalid_event: " + where + "headers." + name + " must be a string";
+          return Problem.invalid(where + "headers." + name + " must be a string");
         }
         options.addHeader(name, value);
       }
     }
     for (String key : item.fieldNames()) {
       if (!key.equals("address") && !key.equals("body") && !key.equals("headers")) {
-        return "invalid_event: " + where + key + " is not a field of an event (address, body, headers)";
+        return Problem.invalid(where + key + " is not a field of an event (address, body, headers)");
       }
     }
     events.add(new Event(a, item.getValue("body"), options));
