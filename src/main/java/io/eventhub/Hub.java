@@ -41,7 +41,6 @@ public final class Hub {
   private int metricsPort;
   private Database database;
   private SessionStore sessions;
-  private SessionRevocation revocation;
 
   private Hub(Vertx vertx, PrometheusMeterRegistry registry, HubConfig config) {
     this.vertx = vertx;
@@ -118,19 +117,13 @@ public final class Hub {
     return Database.open(vertx, config.database()).compose(db -> {
       database = db;
       sessions = new SessionStore(vertx, db.pool(), config.auth(), config.database().queryTimeoutMillis(), metrics);
-      revocation = new SessionRevocation(vertx, config.auth(), sessions, bridge.connections());
-      return revocation.start();
+      return new SessionRevocation(vertx, config.auth(), sessions, bridge.connections()).start();
     }).map(v -> new Authenticator(config.auth(), sessions, config.http().trustedProxies()));
   }
 
   /** Null in anonymous mode. */
   public SessionStore sessions() {
     return sessions;
-  }
-
-  /** Null in anonymous mode. */
-  public SessionRevocation revocation() {
-    return revocation;
   }
 
   /** Null in anonymous mode. */

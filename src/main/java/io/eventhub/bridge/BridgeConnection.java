@@ -39,7 +39,6 @@ public abstract class BridgeConnection implements Subscriber {
   private final Map<String, Message<Object>> pendingReplies = new HashMap<>();
   private long rateWindowStart;
   private int rateWindowCount;
-  private long dropped;
   private boolean closed;
 
   protected BridgeConnection(Bridge bridge, Context context, AuthResult auth, String transport) {
@@ -83,10 +82,6 @@ public abstract class BridgeConnection implements Subscriber {
 
   public String transport() {
     return transport;
-  }
-
-  public long droppedFrames() {
-    return dropped;
   }
 
   public boolean closed() {
@@ -268,7 +263,6 @@ public abstract class BridgeConnection implements Subscriber {
           limits.writeQueueMaxBytes());
       close(CloseCodes.SLOW_CONSUMER, "slow consumer");
     } else {
-      dropped += frames;
       bridge.connections().countDropped(frames);
     }
   }
