@@ -54,8 +54,12 @@ public abstract class BridgeConnection implements Subscriber {
   /** Writes one frame now. */
   protected abstract void writeFrame(OutboundFrame frame);
 
-  /** Writes a turn's worth of frames for one address. */
-  protected abstract void writeBatch(Batch batch);
+  /** Writes a turn's worth of frames for one address; a transport that can coalesce them overrides this. */
+  protected void writeBatch(Batch batch) {
+    for (OutboundFrame frame : batch.frames()) {
+      writeFrame(frame);
+    }
+  }
 
   protected abstract boolean writeQueueFull();
 

@@ -29,13 +29,6 @@ final class RawWebSocketConnection extends BridgeConnection {
   }
 
   @Override
-  protected void writeBatch(Batch batch) {
-    for (OutboundFrame frame : batch.frames()) {
-      writeFrame(frame);
-    }
-  }
-
-  @Override
   protected boolean writeQueueFull() {
     return socket.writeQueueFull();
   }

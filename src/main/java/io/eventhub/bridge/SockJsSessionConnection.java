@@ -29,13 +29,6 @@ final class SockJsSessionConnection extends BridgeConnection {
   }
 
   @Override
-  protected void writeBatch(Batch batch) {
-    for (OutboundFrame frame : batch.frames()) {
-      socket.write(frame.json());
-    }
-  }
-
-  @Override
   protected boolean writeQueueFull() {
     return socket.writeQueueFull();
   }
