@@ -49,6 +49,11 @@ public final class NodeScript implements AutoCloseable {
     }
   }
 
+  /** The next line the script prints, or null if none came within {@code timeout}. */
+  public String next(java.time.Duration timeout) {
+    return output.next(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   public void tell(String command) {
     try {
       stdin.write(command + "\n");

@@ -1,0 +1,273 @@
+package io.eventhub.e2e;
+
+import io.eventhub.testing.ApacheServer;
+import io.eventhub.testing.Await;
+import io.eventhub.testing.ClientVertx;
+import io.eventhub.testing.HubProcess;
+import io.eventhub.testing.NodeScript;
+import io.eventhub.testing.Scrape;
+import io.eventhub.testing.TestDatabase;
+import io.eventhub.testing.TestHub;
+import io.eventhub.tls.TestCertificates;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole path as production has it: headless Chromium -> Apache httpd (the shipped
+ * {@code apache/event-hub.conf}, TLS, balancer with its route cookie) -> two clustered hub processes
+ * -> the login session in MariaDB. Screenshots land in {@code target/e2e-screenshots}.
+ */
+class BrowserThroughApacheTest {
+  static final String SESSION = "e2e-session-0123456789abcdef";
+  static final String UNKNOWN_SESSION = "e2e-unknown-0123456789abcdef";
+  static final Path SCREENSHOTS = Path.of("target", "e2e-screenshots").toAbsolutePath();
+  static final Path ANGULAR_BUILD = Path.of("target", "angular-example", "browser");
+
+  static final List<HubProcess> hubs = new ArrayList<>();
+  static ApacheServer apache;
+  static Map<String, JsonObject> results;
+
+  @BeforeAll
+  static void startEverything() throws IOException {
+    TestDatabase db = TestDatabase.get();
+    db.session(SESSION, 7L, null, 3600);
+    Path dir = Files.createTempDirectory("e2e");
+    int[] hubPorts = {HubProcess.freePort(), HubProcess.freePort()};
+    int[] hazelcastPorts = {HubProcess.freePort(), HubProcess.freePort()};
+    for (int i = 0; i < 2; i++) {
+      hubs.add(HubProcess.withConfig(dir, "hub" + i, hubConfig(db, hubPorts[i], hazelcastPorts[i], hazelcastPorts)));
+    }
+    hubs.forEach(HubProcess::awaitPort);
+    Await.until("both hubs see a two-member cluster", Duration.ofSeconds(60),
+        () -> hubs.stream().allMatch(h -> Scrape.of(h.port()).value("eventhub_cluster_members") == 2));
+
+    TestCertificates certs = TestCertificates.shared();
+    apache = ApacheServer.start(Path.of("apache", "event-hub.conf"), new ApacheServer.Site(
+        "localhost", HubProcess.freePort(), HubProcess.freePort(), List.of(hubPorts[0], hubPorts[1]),
+        certs.chain(), certs.leafKey, docRoot(dir)));
+  }
+
+  static String hubConfig(TestDatabase db, int port, int hazelcastPort, int[] hazelcastPorts) {
+    String members = "\"127.0.0.1:" + hazelcastPorts[0] + "\", \"127.0.0.1:" + hazelcastPorts[1] + "\"";
+    return """
+        {"http": {"host": "127.0.0.1", "port": %d, "instances": 1, "trustedProxies": ["127.0.0.1"]},
+         "cluster": {"enabled": true, "host": "127.0.0.1", "hazelcastPort": %d, "members": [%s]},
+         "auth": {"mode": "session", "cookie": "PHPSESSID"},
+         "database": %s,
+         "bridge": {"permissions": {"subscribe": ["demo.*", "user.{userId}.*"], "publish": ["demo.*"], "send": []}},
+         "publish": {"token": "%s"},
+         "shutdown": {"drainSeconds": 1}}""".formatted(port, hazelcastPort, members, db.hubConfig().encode(), TestHub.TOKEN);
+  }
+
+  /** The application's document root: the test page, and the Angular example under /app/. */
+  static Path docRoot(Path dir) throws IOException {
+    Path root = Files.createDirectories(dir.resolve("www"));
+    ApacheServer.openForWorkers(dir);
+    Files.copy(Path.of("src", "test", "resources", "e2e", "index.html"), root.resolve("index.html"));
+    if (!Files.isDirectory(ANGULAR_BUILD)) {
+      return root; // TODO strict
+    }
+    try (Stream<Path> files = Files.walk(ANGULAR_BUILD)) {
+      for (Path source : files.toList()) {
+        Path target = root.resolve("app").resolve(ANGULAR_BUILD.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return root;
+  }
+
+  @AfterAll
+  static void stopEverything() {
+    if (apache != null) {
+      apache.close();
+    }
+    hubs.forEach(HubProcess::close);
+  }
+
+  /** Runs the browser once (Chromium starts in seconds, not milliseconds); each test checks its part. */
+  static synchronized Map<String, JsonObject> browser() throws IOException {
+    if (results != null) {
+      return results;
+    }
+    Files.createDirectories(SCREENSHOTS);
+    JsonObject config = new JsonObject()
+        .put("base", apache.httpsBase())
+        .put("hubs", new JsonArray(hubs.stream().map(HubProcess::port).toList()))
+        .put("token", TestHub.TOKEN)
+        .put("session", SESSION)
+        .put("badSession", UNKNOWN_SESSION)
+        .put("screenshots", SCREENSHOTS.toString())
+        .put("angular", Files.isDirectory(ANGULAR_BUILD));
+    Map<String, JsonObject> byScenario = new HashMap<>();
+    try (NodeScript node = NodeScript.start("browser.js", config.encode())) {
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+      while (!byScenario.containsKey("done")) {
+        String line = node.next(Duration.ofSeconds(10));
+        if (line == null) {
+          assertTrue(System.nanoTime() < deadline, "the browser run did not finish: " + node.transcript());
+          continue;
+        }
+        if (!line.startsWith("{")) {
+          continue;
+        }
+        JsonObject result = new JsonObject(line);
+        assertFalse(result.containsKey("error"), () -> "browser scenario failed: " + result.encodePrettily()
+            + "\nApache: " + apache.log() + "\nhub0: " + hubs.get(0).output() + "\nhub1: " + hubs.get(1).output());
+        byScenario.put(result.getString("scenario"), result);
+      }
+    }
+    results = byScenario;
+    return results;
+  }
+
+  /** The events a page showed, sorted: two publishers (one per hub) promise no order between them. */
+  static List<String> events(JsonObject result) {
+    return result.getJsonArray("events").stream().map(Object::toString).sorted().toList();
+  }
+
+  @Test
+  @DisplayName("a logged-in browser receives events published on either hub over a WebSocket through Apache")
+  void websocket() throws IOException {
+    JsonObject result = browser().get("websocket");
+    assertEquals("open", result.getString("state"));
+    assertEquals("websocket", result.getString("transport"));
+    assertEquals(List.of("websocket event 1", "websocket event 2", "websocket event 3", "websocket event 4",
+        "websocket event 5"), events(result));
+    assertTrue(Files.size(Path.of(result.getString("screenshot"))) > 0);
+  }
+
+  @Test
+  @DisplayName("without WebSocket, SockJS polling keeps working on both instances: the route cookie keeps each session on its member")
+  void pollingStickiness() throws IOException {
+    List<JsonObject> polling = browser().entrySet().stream().filter(e -> e.getKey().startsWith("polling"))
+        .map(Map.Entry::getValue).toList();
+    Set<String> routes = new HashSet<>();
+    for (JsonObject result : polling) {
+      String label = result.getString("scenario");
+      assertEquals("xhr-polling", result.getString("transport"), label);
+      assertEquals(List.of(label + " event 1", label + " event 2", label + " event 3", label + " event 4",
+          label + " event 5"), events(result), label);
+      assertNotNull(result.getString("route"), label + ": Apache set no EVENTHUB_ROUTE cookie");
+      routes.add(result.getString("route"));
+    }
+    assertEquals(Set.of(".hub1", ".hub2"), routes, "both members served polling browsers");
+
+    // Every request of one SockJS session (its polls and sends) went to the same member.
+    Pattern sessionRequest = Pattern.compile(" /eventbus/[^/ ]+/([^/ ]+)/xhr\\S* .* route=(\\S+)");
+    Map<String, Set<String>> routesBySession = new HashMap<>();
+    for (String line : apache.accessLog()) {
+      Matcher m = sessionRequest.matcher(line);
+      if (m.find()) {
+        routesBySession.computeIfAbsent(m.group(1), k -> new HashSet<>()).add(m.group(2));
+      }
+    }
+    assertTrue(routesBySession.size() >= polling.size(), "polling sessions in the access log: " + routesBySession);
+    routesBySession.forEach((session, served) -> assertEquals(1, served.size(), session + " was served by " + served));
+  }
+
+  @Test
+  @DisplayName("an unknown session, or none, is refused with close code 4401 and the page is told")
+  void refused() throws IOException {
+    for (String scenario : List.of("bad-session", "no-session")) {
+      JsonObject result = browser().get(scenario);
+      assertTrue(result.getString("fatal").startsWith("4401 "), scenario + ": " + result.encode());
+    }
+  }
+
+  @Test
+  @DisplayName("the Angular example page receives events and publishes through its service")
+  void angularExample() throws IOException {
+    JsonObject result = browser().get("angular");
+    assertEquals("open", result.getString("state"));
+    List<String> shown = events(result);
+    for (String text : List.of("angular event 1", "angular event 2", "angular event 3", "typed in angular")) {
+      assertTrue(shown.stream().anyMatch(s -> s.contains(text)), text + " not in " + shown);
+    }
+  }
+
+  @Test
+  @DisplayName("plain HTTP redirects to HTTPS, and the hub's metrics, health and publish API are not reachable through Apache")
+  void apacheSurface() {
+    WebClient http = WebClient.create(ClientVertx.get(), new WebClientOptions().setFollowRedirects(false)
+        .setSsl(true).setTrustAll(true).setVerifyHost(false));
+    HttpResponse<Buffer> redirect = http.getAbs(apache.httpBase() + "/eventbus/info").ssl(false).send().await();
+    assertEquals(301, redirect.statusCode());
+    assertEquals(apache.httpsBase() + "/eventbus/info", redirect.getHeader("Location"));
+    for (String path : List.of("/metrics", "/health/ready", "/api/publish")) {
+      assertEquals(404, http.getAbs(apache.httpsBase() + path).send().await().statusCode(), path);
+    }
+    HttpResponse<Buffer> info = http.getAbs(apache.httpsBase() + "/eventbus/info")
+        .putHeader("Cookie", "PHPSESSID=" + SESSION).send().await();
+    assertEquals(200, info.statusCode());
+    assertTrue(info.getHeader("Set-Cookie").startsWith("EVENTHUB_ROUTE=.hub"), info.headers().toString());
+  }
+
+  @Test
+  @DisplayName("the raw WebSocket endpoint upgrades through Apache with the session cookie and is refused with 401 without it")
+  void rawWebSocket() {
+    WebSocketClient client = ClientVertx.get().createWebSocketClient(new WebSocketClientOptions()
+        .setSsl(true).setTrustAll(true).setVerifyHost(false));
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setSsl(true).setHost("localhost")
+        .setPort(apache.site().httpsPort()).setURI("/eventbus/websocket")
+        .addHeader("Origin", apache.httpsBase());
+    UpgradeRejectedException refused = assertThrows(UpgradeRejectedException.class,
+        () -> client.connect(options).await());
+    assertEquals(401, refused.getStatus());
+    assertEquals("unauthenticated", new JsonObject(refused.getBody()).getString("error"));
+
+    CompletableFuture<String> first = new CompletableFuture<>();
+    WebSocket socket = ClientVertx.call(() -> client.connect(options.addHeader("Cookie", "PHPSESSID=" + SESSION))
+        .onSuccess(ws -> ws.textMessageHandler(first::complete)));
+    try {
+      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "admin.only").encode());
+      JsonObject err = new JsonObject(first.get(10, TimeUnit.SECONDS));
+      assertEquals("access_denied", err.getString("body"), err.encode());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      socket.close();
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.eventhub.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Apache httpd (Debian's apache2) running the shipped {@code apache/event-hub.conf} on loopback
+ * ports. Only the site values ({@code event-hub-defines.conf}) and the server frame (modules, pid and
+ * log files) are the test's own, so what is tested is what operators include.
+ */
+public final class ApacheServer implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/sbin/apache2");
+  private static final Path MODULES = Path.of("/usr/lib/apache2/modules");
+  private static final List<String> MODULE_NAMES = List.of(
+      "mpm_event", "authz_core", "mime", "dir", "alias", "log_config", "unixd", "socache_shmcb", "ssl",
+      "rewrite", "headers", "proxy", "proxy_http", "proxy_balancer", "slotmem_shm", "lbmethod_byrequests");
+
+  /** Site values for the shipped configuration. */
+  public record Site(String serverName, int httpPort, int httpsPort, List<Integer> hubPorts,
+                     Path cert, Path key, Path docRoot) {}
+
+  private final Path dir;
+  private final Process process;
+  private final Site site;
+
+  private ApacheServer(Path dir, Process process, Site site) {
+    this.dir = dir;
+    this.process = process;
+    this.site = site;
+  }
+
+  /** Writes the configuration, checks it with {@code apache2 -t}, starts httpd and waits for both ports. */
+  public static ApacheServer start(Path shippedConf, Site site) {
+    if (!Files.isExecutable(BINARY)) {
+      throw new IllegalStateException(BINARY + " is missing: the build installs it (src/test/scripts/install-e2e-tools.sh)");
+    }
+    try {
+      Path dir = Files.createTempDirectory("apache");
+      openForWorkers(dir);
+      Files.createDirectories(dir.resolve("run"));
+      Path conf = dir.resolve("httpd.conf");
+      Files.writeString(conf, serverConf(dir, shippedConf, site));
+      run(List.of(BINARY.toString(), "-t", "-f", conf.toString()), dir);
+      Process process = new ProcessBuilder(BINARY.toString(), "-f", conf.toString(), "-DFOREGROUND")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+      ApacheServer apache = new ApacheServer(dir, process, site);
+      apache.awaitListening();
+      return apache;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String serverConf(Path dir, Path shippedConf, Site site) {
+    StringBuilder conf = new StringBuilder();
+    conf.append("ServerRoot ").append(dir).append('\n');
+    for (String module : MODULE_NAMES) {
+      // Some are compiled into Debian's httpd, and loading those again is an error.
+      conf.append("<IfModule !").append(module).append("_module>\n  LoadModule ").append(module).append("_module ")
+          .append(MODULES.resolve("mod_" + module + ".so")).append("\n</IfModule>\n");
+    }
+    conf.append("""
+        PidFile %1$s/httpd.pid
+        DefaultRuntimeDir %1$s/run
+        ErrorLog %1$s/error.log
+        LogLevel warn
+        LogFormat "%%h %%r %%>s route=%%{BALANCER_WORKER_ROUTE}e" balanced
+        CustomLog %1$s/access.log balanced
+        TypesConfig /etc/mime.types
+        DirectoryIndex index.html
+        Listen 127.0.0.1:%2$d
+        Listen 127.0.0.1:%3$d
+        <Directory "%4$s">
+            Require all granted
+        </Directory>
+        """.formatted(dir, site.httpPort(), site.httpsPort(), site.docRoot()));
+    if ("root".equals(System.getProperty("user.name"))) {
+      // httpd refuses to serve as root; Debian's package creates www-data.
+      conf.append("User www-data\nGroup www-data\n");
+    }
+    conf.append("Define EVENTHUB_SERVER_NAME ").append(site.serverName()).append('\n')
+        .append("Define EVENTHUB_HTTP_PORT ").append(site.httpPort()).append('\n')
+        .append("Define EVENTHUB_HTTPS_PORT ").append(site.httpsPort()).append('\n')
+        .append("Define EVENTHUB_MEMBER1 127.0.0.1:").append(site.hubPorts().get(0)).append('\n')
+        .append("Define EVENTHUB_MEMBER2 127.0.0.1:").append(site.hubPorts().get(1)).append('\n')
+        .append("Define EVENTHUB_CERT ").append(site.cert()).append('\n')
+        .append("Define EVENTHUB_KEY ").append(site.key()).append('\n')
+        .append("Define EVENTHUB_DOCROOT ").append(site.docRoot()).append('\n')
+        .append("Include ").append(shippedConf.toAbsolutePath()).append('\n');
+    return conf.toString();
+  }
+
+  /** httpd's workers run as www-data: the directories they serve from must be readable by others. */
+  public static void openForWorkers(Path dir) throws IOException {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private static void run(List<String> command, Path dir) throws IOException {
+    Process check = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String out = new String(check.getInputStream().readAllBytes());
+      if (!check.waitFor(30, TimeUnit.SECONDS) || check.exitValue() != 0) {
+        throw new AssertionError("apache2 -t refused the configuration in " + dir + ":\n" + out);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private void awaitListening() {
+    try {
+      Await.until("Apache listening on " + site.httpPort() + " and " + site.httpsPort(), Duration.ofSeconds(30),
+          () -> {
+            if (!process.isAlive()) {
+              throw new AssertionError("apache2 exited:\n" + log());
+            }
+            return accepts(site.httpPort()) && accepts(site.httpsPort());
+          });
+    } catch (AssertionError e) {
+      close();
+      throw e;
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public String httpsBase() {
+    return "https://" + site.serverName() + ":" + site.httpsPort();
+  }
+
+  public String httpBase() {
+    return "http://" + site.serverName() + ":" + site.httpPort();
+  }
+
+  public Site site() {
+    return site;
+  }
+
+  /** The access log: one line per request with the balancer member that served it. */
+  public List<String> accessLog() {
+    return readLines(dir.resolve("access.log"));
+  }
+
+  public String log() {
+    return String.join("\n", readLines(dir.resolve("error.log"))) + "\n"
+        + String.join("\n", readLines(dir.resolve("stdout.log")));
+  }
+
+  private static List<String> readLines(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    // SIGTERM: httpd stops its children and removes its shared memory and pid file.
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

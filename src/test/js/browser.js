@@ -1,0 +1,167 @@
+// Drives Debian's Chromium through Apache for BrowserThroughApacheTest: opens the pages as a logged-in
+// (or not) user, publishes through the hubs' publish API, and prints one JSON line per scenario for
+// the Java test to check. Usage: node browser.js '<json config>' (fields: see the test).
+'use strict';
+const { chromium } = require('playwright-core');
+const path = require('path');
+
+const config = JSON.parse(process.argv[2]);
+const TIMEOUT = 30000;
+
+function report(result) {
+  process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+async function publish(hubPort, text) {
+  const response = await fetch(`http://127.0.0.1:${hubPort}/api/publish`, {
+    method: 'POST',
+    headers: { 'Authorization': `Bearer ${config.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ address: 'demo.news', body: { text } }),
+  });
+  if (response.status !== 202) throw new Error(`publish answered ${response.status}: ${await response.text()}`);
+}
+
+async function openPage(browser, { session, path: pagePath, withoutWebSocket }) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  if (session) {
+    await context.addCookies([{ name: 'PHPSESSID', value: session, url: config.base, secure: true, httpOnly: true }]);
+  }
+  if (withoutWebSocket) {
+    // As in a browser or network that has no WebSocket: SockJS must fall back to HTTP requests.
+    await context.addInitScript(() => { delete window.WebSocket; });
+  }
+  const page = await context.newPage();
+  const console = [];
+  page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
+  await page.goto(config.base + pagePath);
+  return { context, page, console };
+}
+
+const texts = (page, selector) => page.$$eval(selector, (items) => items.map((li) => li.textContent.trim()));
+
+/**
+ * Publishes probes through every hub until the page shows one from each (its subscription has
+ * reached every cluster member), then the real events, alternating hubs, and waits for them all.
+ */
+async function receive(page, selector, label, count) {
+  const deadline = Date.now() + TIMEOUT;
+  for (let round = 0; ; round++) {
+    const seen = await texts(page, selector);
+    if (config.hubs.every((_, i) => seen.some((t) => t.startsWith(`probe ${label} hub${i} `)))) break;
+    if (Date.now() > deadline) throw new Error(`${label}: probes never arrived; page shows ${JSON.stringify(seen)}`);
+    await Promise.all(config.hubs.map((port, i) => publish(port, `probe ${label} hub${i} ${round}`)));
+    await page.waitForFunction(
+      ([sel, n]) => document.querySelectorAll(sel).length > n, [selector, seen.length], { timeout: 500 },
+    ).catch(() => {});
+  }
+  const expected = [];
+  for (let n = 1; n <= count; n++) {
+    const text = `${label} event ${n}`;
+    expected.push(text);
+    await publish(config.hubs[n % config.hubs.length], text);
+  }
+  await page.waitForFunction(
+    ([sel, want]) => {
+      const got = Array.from(document.querySelectorAll(sel), (li) => li.textContent.trim());
+      return want.every((t) => got.includes(t));
+    },
+    [selector, expected], { timeout: TIMEOUT },
+  );
+  return (await texts(page, selector)).filter((t) => !t.startsWith('probe '));
+}
+
+async function routeOf(context) {
+  const cookie = (await context.cookies()).find((c) => c.name === 'EVENTHUB_ROUTE');
+  return cookie ? cookie.value : null;
+}
+
+async function shot(page, name) {
+  const file = path.join(config.screenshots, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+const text = (page, id) => page.$eval(`#${id}`, (e) => e.textContent.trim());
+
+/** The test page (the application's stand-in) with a transport choice, receiving published events. */
+async function appPage(browser, label, options) {
+  const { context, page, console } = await openPage(browser, { session: config.session, ...options });
+  try {
+    await page.waitForFunction(() => document.getElementById('ready').textContent === 'yes', null, { timeout: TIMEOUT });
+    const events = await receive(page, '#events li', label, 5);
+    return {
+      scenario: label, state: await text(page, 'state'), transport: await text(page, 'transport'),
+      route: await routeOf(context), events, screenshot: await shot(page, label),
+    };
+  } catch (e) {
+    await shot(page, `${label}-failed`).catch(() => {});
+    return { scenario: label, error: String(e), console };
+  } finally {
+    await context.close();
+  }
+}
+
+async function refused(browser, label, session) {
+  const { context, page, console } = await openPage(browser, { session, path: '/' });
+  try {
+    await page.waitForFunction(() => document.getElementById('state').textContent === 'refused', null, { timeout: TIMEOUT });
+    return { scenario: label, fatal: await text(page, 'fatal'), screenshot: await shot(page, label) };
+  } catch (e) {
+    return { scenario: label, error: String(e), state: await text(page, 'state').catch(() => null), console };
+  } finally {
+    await context.close();
+  }
+}
+
+async function angular(browser) {
+  const { context, page, console } = await openPage(browser, { session: config.session, path: '/app/' });
+  try {
+    await page.waitForFunction(() => document.getElementById('state')?.textContent.trim() === 'open', null, { timeout: TIMEOUT });
+    const events = await receive(page, '#events li', 'angular', 3);
+    // The page's own publish button goes out over its connection and comes back as an event.
+    await page.fill('input', 'typed in angular');
+    await page.click('button');
+    await page.waitForFunction(
+      () => Array.from(document.querySelectorAll('#events li')).some((li) => li.textContent.includes('typed in angular')),
+      null, { timeout: TIMEOUT });
+    return {
+      scenario: 'angular', state: await text(page, 'state'), events: await texts(page, '#events li'),
+      published: events, screenshot: await shot(page, 'angular'),
+    };
+  } catch (e) {
+    await shot(page, 'angular-failed').catch(() => {});
+    return { scenario: 'angular', error: String(e), console };
+  } finally {
+    await context.close();
+  }
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    // The background-networking flags keep Chromium from calling out to Google's hosts.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+  try {
+    report(await appPage(browser, 'websocket', { path: '/' }));
+    // Polling across the two instances: new browsers until both members have served one.
+    const routes = new Set();
+    for (let i = 0; i < 8 && routes.size < config.hubs.length; i++) {
+      const result = await appPage(browser, `polling${i}`, { path: '/?transports=xhr-polling', withoutWebSocket: true });
+      report(result);
+      if (result.error) break;
+      routes.add(result.route);
+    }
+    report(await refused(browser, 'bad-session', config.badSession));
+    report(await refused(browser, 'no-session', null));
+    if (config.angular) report(await angular(browser));
+  } finally {
+    await browser.close();
+  }
+  report({ scenario: 'done' });
+})().catch((e) => {
+  report({ scenario: 'crashed', error: String(e && e.stack || e) });
+  process.exit(1);
+});
