@@ -247,11 +247,31 @@ class BrowserThroughApacheTest {
   @Test
   @DisplayName("the raw WebSocket endpoint upgrades through Apache with the session cookie and is refused with 401 without it")
   void rawWebSocket() {
+    assertRawWebSocketThrough(apache);
+  }
+
+  @Test
+  @DisplayName("the legacy configuration (mod_proxy_wstunnel + rewrite, for Apache before 2.4.47) proxies WebSocket and SockJS too")
+  void legacyConfiguration() throws IOException {
+    ApacheServer.Site site = apache.site();
+    try (ApacheServer legacy = ApacheServer.start(Path.of("apache", "event-hub-legacy.conf"), new ApacheServer.Site(
+        site.serverName(), HubProcess.freePort(), HubProcess.freePort(), site.hubPorts(), site.cert(), site.key(),
+        site.docRoot()))) {
+      assertRawWebSocketThrough(legacy);
+      HttpResponse<Buffer> info = WebClient.create(ClientVertx.get(), new WebClientOptions().setSsl(true)
+              .setTrustAll(true).setVerifyHost(false))
+          .getAbs(legacy.httpsBase() + "/eventbus/info").putHeader("Cookie", "PHPSESSID=" + SESSION).send().await();
+      assertEquals(200, info.statusCode());
+      assertTrue(info.bodyAsJsonObject().getBoolean("websocket"), info.bodyAsString());
+    }
+  }
+
+  static void assertRawWebSocketThrough(ApacheServer server) {
     WebSocketClient client = ClientVertx.get().createWebSocketClient(new WebSocketClientOptions()
         .setSsl(true).setTrustAll(true).setVerifyHost(false));
     WebSocketConnectOptions options = new WebSocketConnectOptions().setSsl(true).setHost("localhost")
-        .setPort(apache.site().httpsPort()).setURI("/eventbus/websocket")
-        .addHeader("Origin", apache.httpsBase());
+        .setPort(server.site().httpsPort()).setURI("/eventbus/websocket")
+        .addHeader("Origin", server.httpsBase());
     UpgradeRejectedException refused = assertThrows(UpgradeRejectedException.class,
         () -> client.connect(options).await());
     assertEquals(401, refused.getStatus());

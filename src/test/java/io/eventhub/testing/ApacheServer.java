@@ -21,7 +21,8 @@ public final class ApacheServer implements AutoCloseable {
   private static final Path MODULES = Path.of("/usr/lib/apache2/modules");
   private static final List<String> MODULE_NAMES = List.of(
       "mpm_event", "authz_core", "mime", "dir", "alias", "log_config", "unixd", "socache_shmcb", "ssl",
-      "rewrite", "headers", "proxy", "proxy_http", "proxy_balancer", "slotmem_shm", "lbmethod_byrequests");
+      "rewrite", "headers", "proxy", "proxy_http", "proxy_balancer", "slotmem_shm", "lbmethod_byrequests",
+      "proxy_wstunnel"); // for event-hub-legacy.conf
 
   /** Site values for the shipped configuration. */
   public record Site(String serverName, int httpPort, int httpsPort, List<Integer> hubPorts,
