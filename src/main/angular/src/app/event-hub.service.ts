@@ -162,9 +162,16 @@ export class EventHubService {
     return this.messages<T>(address).pipe(map((message) => message.body));
   }
 
-  /** Publishes to every subscriber of address; queued by the client while it reconnects. */
+  /**
+   * Publishes to every subscriber of address; queued by the client while it reconnects. Throws an
+   * EventHubError (not_connected) when closed or refused; a denied address comes on errors$.
+   */
   publish(address: string, body: unknown, headers?: Record<string, string>): void {
-    this.requireClient().publish(address, body, headers);
+    try {
+      this.requireClient().publish(address, body, headers);
+    } catch (failure) {
+      throw EventHubError.from(failure);
+    }
   }
 
   /** Point-to-point: emits the reply's body, or errors with an EventHubError. Sent on subscribe. */
