@@ -8,8 +8,8 @@
  *   hub.on('fatal', function (e) { ... });  // 4401 / 4403 / 4009: log in again, do not retry
  *
  * Speaks the Vert.x event bus bridge protocol over SockJS. Reconnects with exponential backoff and
- * jitter, registers every subscription again after a reconnect, and stops for good on the close codes
- * that retrying cannot fix.
+ * jitter, registers every subscription again after a reconnect, resumes without losing events when a
+ * draining hub hands it a token, and stops for good on the close codes that retrying cannot fix.
  */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) {
@@ -39,6 +39,7 @@
     this.queue = [];          // frames written while not open
     this.listeners = {};
     this.closedByUser = false;
+    this.resumeToken = null;  // from a draining hub, to claim missed events on the next connection
     this.connect();
   }
 
@@ -64,6 +65,10 @@
       var reconnected = self.attempt > 0;
       self.state = 'open';
       self.attempt = 0;
+      // Moved off a draining hub: claim the events sent while we were away, before anything else.
+      // The token is kept until this connection delivers something: a hub that is draining too
+      // closes right after opening, and the next attempt must still carry it.
+      if (self.resumeToken) self.write({type: 'resume', token: self.resumeToken});
       Object.keys(self.handlers).forEach(function (address) {
         self.write({type: 'register', address: address});
       });
@@ -101,6 +106,11 @@
   EventHub.prototype.receive = function (data) {
     var msg;
     try { msg = JSON.parse(data); } catch (e) { this.emit('error', {message: 'unreadable frame', data: data}); return; }
+    if (msg.type === 'resume') {
+      this.resumeToken = msg.token; // a draining hub's 4000 close follows
+      return;
+    }
+    if (msg.type === 'rec' || msg.body === 'resume_failed') this.resumeToken = null;
     var pending = msg.address && this.replies[msg.address];
     if (pending) {
       delete this.replies[msg.address];

@@ -48,7 +48,8 @@ public final class Hub {
     this.metrics = new HubMetrics(registry);
     this.config = config;
     this.bridge = new Bridge(vertx, config.bridge(), metrics,
-        new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics));
+        new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics),
+        config.shutdown().effectiveHandoverSeconds());
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
   }
 
@@ -78,6 +79,7 @@ public final class Hub {
           }, new DeploymentOptions().setInstances(config.http().instances()));
         })
         .compose(id -> hub.startMetricsServer())
+        .compose(v -> hub.bridge.handover().ready())
         .map(v -> hub);
   }
 
@@ -144,16 +146,19 @@ public final class Hub {
   }
 
   /**
-   * Graceful stop: readiness turns false, every client is told to reconnect ({@code 4000}), and Vert.x
-   * closes once the clients are gone or {@code shutdown.drainSeconds} have passed, whichever is first.
+   * Graceful stop: readiness turns false, every client is told to reconnect ({@code 4000}) with a token
+   * to resume elsewhere, and Vert.x closes once the clients are gone and have resumed (or their
+   * {@code shutdown.handoverSeconds} are up), or {@code shutdown.drainSeconds} have passed.
    */
   public synchronized Future<Void> stop() {
     if (stopped == null) {
       int clients = bridge.connections().count();
       log.info("Draining: telling {} clients to reconnect elsewhere (at most {} s)", clients,
           config.shutdown().drainSeconds());
-      stopped = bridge.connections().drain()
+      stopped = bridge.drain()
           .timeout(Math.max(1, config.shutdown().drainSeconds()), TimeUnit.SECONDS)
+          .onSuccess(v -> log.info("Drain complete: {} clients resumed elsewhere, {} did not come back in time",
+              bridge.handover().resumedCount(), bridge.handover().expiredCount()))
           .recover(e -> {
             log.warn("Drain time over with {} clients still connected; closing them", bridge.connections().count());
             return Future.succeededFuture();

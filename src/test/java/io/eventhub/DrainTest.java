@@ -34,7 +34,7 @@ class DrainTest {
         client.sync();
         clients.add(client);
       }
-      hub.hub().bridge().connections().drain();
+      hub.hub().bridge().drain();
       for (BridgeClient client : clients) {
         BridgeClient.CloseInfo close = client.awaitClose();
         assertEquals(CloseCodes.RECONNECT, close.code(), close.toString());

@@ -3,6 +3,7 @@ package io.eventhub.bridge;
 import io.eventhub.auth.AuthResult;
 import io.eventhub.config.HubConfig;
 import io.eventhub.metrics.HubMetrics;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.http.ServerWebSocket;
@@ -20,13 +21,17 @@ public final class Bridge {
   private final HubMetrics metrics;
   private final Publisher publisher;
 
-  public Bridge(Vertx vertx, HubConfig.Bridge config, HubMetrics metrics, Publisher publisher) {
+  private final Handover handover;
+
+  /** {@code handoverSeconds}: how long a drain keeps closed clients' events for them to resume elsewhere. */
+  public Bridge(Vertx vertx, HubConfig.Bridge config, HubMetrics metrics, Publisher publisher, int handoverSeconds) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
     this.publisher = publisher;
     this.fanOut = new FanOut(vertx.eventBus(), metrics);
     this.connections = new Connections(metrics);
+    this.handover = new Handover(vertx.eventBus(), fanOut, handoverSeconds);
     metrics.gauge("eventhub.subscriptions", "Subscriptions of open connections", fanOut::subscriptionCount);
     metrics.gauge("eventhub.addresses", "Distinct subscribed addresses (one event-bus consumer each)", fanOut::consumerCount);
   }
@@ -82,5 +87,17 @@ public final class Bridge {
 
   public Connections connections() {
     return connections;
+  }
+
+  public Handover handover() {
+    return handover;
+  }
+
+  /**
+   * Stops taking clients and closes every connection with 4000, handing each one's subscriptions over
+   * for it to resume elsewhere; completes when the clients are gone and have resumed (or their time is up).
+   */
+  public Future<Void> drain() {
+    return connections.drain(connection -> connection.drain(handover)).compose(v -> handover.allResumed());
   }
 }

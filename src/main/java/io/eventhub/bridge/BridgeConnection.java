@@ -4,6 +4,8 @@ import io.eventhub.auth.AuthResult;
 import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -13,8 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,6 +31,8 @@ public abstract class BridgeConnection implements Subscriber {
   private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
   /** Replies a client may owe at once; more would let one client pin unbounded messages. */
   private static final int MAX_PENDING_REPLIES = 1000;
+  /** Longest a copy of a replayed event can trail the replay on this instance: a bus hop, not a network wait. */
+  private static final long REPLAY_WINDOW_MILLIS = 5_000;
 
   protected final Bridge bridge;
   private final HubConfig.Bridge limits;
@@ -37,6 +43,10 @@ public abstract class BridgeConnection implements Subscriber {
   private final String transport;
   private final Set<String> subscriptions = new HashSet<>();
   private final Map<String, Message<Object>> pendingReplies = new HashMap<>();
+  /** While resuming: the events that arrive here before the missed ones from the draining instance are written. */
+  private List<OutboundFrame> held;
+  /** Just after a resume: the events replayed to it, so that their copies arriving here are not written twice. */
+  private Replayed replayed;
   private long rateWindowStart;
   private int rateWindowCount;
   private boolean closed;
@@ -129,6 +139,10 @@ public abstract class BridgeConnection implements Subscriber {
     if ("ping".equals(type)) {
       return;
     }
+    if ("resume".equals(type)) {
+      resume(frame.getValue("token"));
+      return;
+    }
     if (!"register".equals(type) && !"unregister".equals(type) && !"send".equals(type) && !"publish".equals(type)) {
       refuse(ErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + type + "\"", null);
       return;
@@ -148,17 +162,66 @@ public abstract class BridgeConnection implements Subscriber {
     }
   }
 
-  private void register(String address) {
+  /** Completes when the subscription is in place (or refused, with an {@code err} to the client). */
+  private Future<Void> register(String address) {
+    if (closed) {
+      return Future.succeededFuture();
+    }
     if (!rules.maySubscribe(address)) {
       refuse(ErrorCode.ACCESS_DENIED, "not allowed to subscribe to " + address, address);
     } else if (subscriptions.contains(address)) {
-      return;
+      return Future.succeededFuture();
     } else if (subscriptions.size() >= limits.maxSubscriptionsPerConnection()) {
       refuse(ErrorCode.MAX_SUBSCRIPTIONS,
           "at most " + limits.maxSubscriptionsPerConnection() + " subscriptions per connection", address);
     } else {
       subscriptions.add(address);
-      bridge.fanOut().subscribe(address, this);
+      return bridge.fanOut().subscribe(address, this);
+    }
+    return Future.succeededFuture();
+  }
+
+  /**
+   * The client was moved off a draining instance and brings its token: events arriving here are held
+   * while its old subscriptions are registered here and the events it missed are fetched, then the
+   * missed ones are written first and the held ones after them, each event once.
+   */
+  private void resume(Object token) {
+    if (!(token instanceof String text) || held != null) {
+      refuse(ErrorCode.RESUME_FAILED, held != null ? "already resuming" : "resume needs a \"token\" string", null);
+      return;
+    }
+    held = new ArrayList<>();
+    bridge.handover().resume(text, sessionId, this::register).onComplete(result -> {
+      if (closed) {
+        return;
+      }
+      List<OutboundFrame> missed = new ArrayList<>();
+      if (result.succeeded()) {
+        result.result().forEach(json -> missed.add(OutboundFrame.of(Buffer.buffer(json))));
+      } else {
+        refuse(ErrorCode.RESUME_FAILED, "cannot resume: " + result.cause().getMessage(), null);
+      }
+      releaseHeld(missed);
+    });
+  }
+
+  /** Writes the missed events, then what arrived meanwhile less what was among them. */
+  private void releaseHeld(List<OutboundFrame> missed) {
+    List<OutboundFrame> arrived = held;
+    held = null;
+    replayed = new Replayed(missed);
+    List<OutboundFrame> frames = new ArrayList<>(missed);
+    frames.addAll(replayed.unsent(arrived));
+    if (!frames.isEmpty()) {
+      writeBatch(new Batch(frames));
+    }
+    // Copies still on their way here (this instance's own delivery can trail the draining one's
+    // answer) are caught for a while; per-connection work, but only just after a resume.
+    if (!replayed.isEmpty()) {
+      bridge.vertx().setTimer(REPLAY_WINDOW_MILLIS, id -> replayed = null);
+    } else {
+      replayed = null;
     }
   }
 
@@ -228,6 +291,23 @@ public abstract class BridgeConnection implements Subscriber {
   @Override
   public int deliver(Batch batch) {
     if (closed) {
+      return 0;
+    }
+    if (held != null) {
+      if (held.size() + batch.size() > Handover.MAX_KEPT_FRAMES) {
+        slowConsumer(batch.size());
+        return 0;
+      }
+      held.addAll(batch.frames());
+      return batch.size();
+    }
+    if (replayed != null) {
+      List<OutboundFrame> unsent = replayed.unsent(batch.frames());
+      if (unsent.size() != batch.size()) {
+        batch = new Batch(unsent);
+      }
+    }
+    if (batch.size() == 0) {
       return 0;
     }
     if (writeQueueFull()) {
@@ -301,6 +381,21 @@ public abstract class BridgeConnection implements Subscriber {
 
   private void refuse(ErrorCode code, String message, String address) {
     writeFrame(OutboundFrame.err(code, message, address));
+  }
+
+  /**
+   * Draining: hands the subscriptions to a stand-in that keeps this client's events, gives the client
+   * the token to claim them on another instance, and closes with 4000.
+   */
+  void drain(Handover handover) {
+    if (closed) {
+      return;
+    }
+    if (handover.enabled() && !subscriptions.isEmpty()) {
+      String token = handover.park(this, subscriptions);
+      writeFrame(OutboundFrame.of(new JsonObject().put("type", "resume").put("token", token)));
+    }
+    close(CloseCodes.RECONNECT, "reconnect");
   }
 
   /** Closes with a code and reason the client can act on. Idempotent. */

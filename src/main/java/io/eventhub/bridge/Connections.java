@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /** Every open client connection of this instance, for counting, heartbeats and draining. */
 public final class Connections {
@@ -84,12 +85,12 @@ public final class Connections {
   }
 
   /**
-   * Stops taking clients and closes every connection with {@link CloseCodes#RECONNECT}; completes when
-   * the last connection is gone.
+   * Stops taking clients and has {@code closer} close every connection (on its own context); completes
+   * when the last connection is gone.
    */
-  public Future<Void> drain() {
+  Future<Void> drain(Consumer<BridgeConnection> closer) {
     draining = true;
-    closeAll(CloseCodes.RECONNECT, "reconnect");
+    open.forEach(c -> c.context().runOnContext(v -> closer.accept(c)));
     if (open.isEmpty()) {
       emptied.tryComplete();
     }

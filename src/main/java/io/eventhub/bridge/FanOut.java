@@ -1,6 +1,7 @@
 package io.eventhub.bridge;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -39,9 +40,14 @@ public final class FanOut {
     this.metrics = metrics;
   }
 
-  /** Called on the subscriber's context. */
-  public synchronized void subscribe(String address, Subscriber subscriber) {
-    entries.computeIfAbsent(address, AddressEntry::new).add(subscriber);
+  /**
+   * Called on the subscriber's context. The future completes when the address's consumer is
+   * registered, in a cluster: visible to every member (at once when it already was).
+   */
+  public synchronized Future<Void> subscribe(String address, Subscriber subscriber) {
+    AddressEntry entry = entries.computeIfAbsent(address, AddressEntry::new);
+    entry.add(subscriber);
+    return entry.consumer.completion();
   }
 
   /** Called on the subscriber's context. */

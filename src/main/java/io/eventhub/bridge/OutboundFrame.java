@@ -24,6 +24,11 @@ public final class OutboundFrame {
     return new OutboundFrame(frame.toBuffer());
   }
 
+  /** A frame already encoded (by another instance, handing a client over). */
+  static OutboundFrame of(Buffer json) {
+    return new OutboundFrame(json);
+  }
+
   /** A message for a client ({@code rec}); {@code replyAddress} is set when the sender awaits a reply. */
   public static OutboundFrame rec(String address, Object body, MultiMap headers, String replyAddress) {
     JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("body", body);

@@ -132,7 +132,15 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
   }
 
   /** How long a SIGTERM may take: clients are told to reconnect, then the process exits. */
-  public record Shutdown(int drainSeconds) {}
+  /**
+   * {@code handoverSeconds}: how long a draining instance keeps the events of each closed client for
+   * it to resume on another instance (0: no handover); never longer than the drain.
+   */
+  public record Shutdown(int drainSeconds, int handoverSeconds) {
+    public int effectiveHandoverSeconds() {
+      return Math.min(handoverSeconds, drainSeconds);
+    }
+  }
 
   static final int MIN_TOKEN_LENGTH = 16;
 
@@ -186,7 +194,7 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
       in.problem("http.host", "must name an interface address, e.g. 0.0.0.0 or 127.0.0.1");
     }
     Metrics metrics = new Metrics(in.bool("metrics.enabled"), in.string("metrics.host"), in.intIn("metrics.port", -1, 65535));
-    Shutdown shutdown = new Shutdown(in.intIn("shutdown.drainSeconds", 0, 3600));
+    Shutdown shutdown = new Shutdown(in.intIn("shutdown.drainSeconds", 0, 3600), in.intIn("shutdown.handoverSeconds", 0, 3600));
     return new HubConfig(http, tls, cluster, auth, database, bridge, publish, metrics, shutdown);
   }
 

@@ -98,6 +98,14 @@ public final class HubServerVerticle extends VerticleBase {
     router.post(EVENTBUS + "/*").handler(BodyHandler.create(false)
         .setBodyLimit(4L * config.bridge().maxFrameBytes()));
     router.get(EVENTBUS + "/websocket").handler(this::upgradeRaw);
+    // Every SockJS client starts here. Refused with 503 while draining, a new client never opens a
+    // session on this instance, and a proxy that fails over on 503 (Apache: failonstatus) moves it,
+    // route cookie or not, to an instance that stays.
+    router.get(EVENTBUS + "/info").handler(ctx -> {
+      if (!refuseIfUnavailable(ctx, System.nanoTime())) {
+        ctx.next();
+      }
+    });
     router.getWithRegex(SOCKJS_WEBSOCKET).handler(this::upgradeSockJs);
     router.routeWithRegex(SOCKJS_RECEIVING).handler(this::authenticateSockJs);
     // A plain route "/eventbus" would also match "/eventbus/" and reroute forever.

@@ -93,16 +93,18 @@ public final class HubProcess implements AutoCloseable {
     waitFor();
   }
 
-  /** SIGTERM: the graceful drain. */
+  /** SIGTERM: the graceful drain. Through the handle: Process.destroy() also closes the output we still read. */
   public void terminate() {
-    process.destroy();
+    process.toHandle().destroy();
   }
 
+  /** Waits for the exit (and the last line of output); a JVM ended by SIGTERM exits with 143 even after a clean shutdown. */
   public int waitFor() {
     try {
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         throw new AssertionError("the hub did not exit");
       }
+      output.awaitEnd(10, TimeUnit.SECONDS);
       return process.exitValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

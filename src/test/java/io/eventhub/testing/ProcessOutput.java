@@ -15,15 +15,16 @@ import java.util.concurrent.TimeUnit;
 final class ProcessOutput {
   private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final List<String> transcript = Collections.synchronizedList(new ArrayList<>());
+  private final CompletableFuture<Void> ended;
 
   ProcessOutput(Process process) {
-    CompletableFuture.runAsync(() -> {
+    ended = CompletableFuture.runAsync(() -> {
       try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         reader.lines().forEach(line -> {
           transcript.add(line);
           lines.add(line);
         });
-      } catch (IOException ignored) {
+      } catch (IOException | java.io.UncheckedIOException ignored) {
         // the process ended
       }
     });
@@ -36,6 +37,15 @@ final class ProcessOutput {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    }
+  }
+
+  /** Waits until the process has closed its output (it has exited, or is about to), so the transcript is whole. */
+  void awaitEnd(long timeout, TimeUnit unit) {
+    try {
+      ended.get(timeout, unit);
+    } catch (Exception e) {
+      throw new AssertionError("the process output did not end: " + e);
     }
   }
 
