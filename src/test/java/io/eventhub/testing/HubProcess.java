@@ -29,12 +29,17 @@ public final class HubProcess implements AutoCloseable {
 
   /** Starts {@code Main} with these arguments and environment (HUB_* variables of this JVM are not passed on). */
   public static HubProcess spawn(Map<String, String> env, String... args) {
+    return spawn(System.getProperty("java.class.path"), env, args);
+  }
+
+  /** As {@link #spawn(Map, String...)}, on another classpath (e.g. without the jars an image leaves out). */
+  public static HubProcess spawn(String classpath, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m",
         // The hub's own logging (not the tests' quieter one): the port is read from its start-up line.
         "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        "-cp", classpath, Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("HUB_"));
@@ -93,7 +98,10 @@ public final class HubProcess implements AutoCloseable {
     waitFor();
   }
 
-  /** SIGTERM: the graceful drain. Through the handle: Process.destroy() also closes the output we still read. */
+  /**
+   * SIGTERM: the graceful drain. Through the process handle: {@link Process#destroy()} also closes
+   * the pipes, so what the hub logs while it drains and stops would be lost (and its writes fail).
+   */
   public void terminate() {
     process.toHandle().destroy();
   }
