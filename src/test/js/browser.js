@@ -1,6 +1,7 @@
 // Drives Debian's Chromium through Apache for BrowserThroughApacheTest: opens the pages as a logged-in
 // (or not) user, publishes through the hubs' publish API, and prints one JSON line per scenario for
-// the Java test to check. Usage: node browser.js '<json config>' (fields: see the test).
+// the Java test to check. Usage: node browser.js '<json config>' (fields: see the test); with
+// "scenario": "rolling" only the rolling restart, which stops one of the hubs.
 'use strict';
 const { chromium } = require('playwright-core');
 const path = require('path');
@@ -137,6 +138,99 @@ async function angular(browser) {
   }
 }
 
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const rollNumbers = (page) => page.$$eval('#events li', (items) => items.map((li) => li.textContent.trim())
+  .filter((t) => t.startsWith('roll ')).map((t) => Number(t.slice(5))));
+
+async function until(what, condition, timeout = 60000) {
+  const deadline = Date.now() + timeout;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await pause(100);
+  }
+}
+
+/**
+ * A rolling restart behind Apache: a WebSocket page and a polling page on the same member, a steady
+ * stream of numbered events published through the other member, SIGTERM to theirs. Both pages must
+ * come back through Apache to the member that stays and show every number once, in order.
+ */
+async function rolling(browser) {
+  const opened = [];
+  let victim = null;
+  try {
+    for (let i = 0; i < 10 && opened.length < 2; i++) {
+      const polling = opened.length > 0;
+      const p = await openPage(browser, polling
+        ? { session: config.session, path: '/?transports=xhr-polling', withoutWebSocket: true }
+        : { session: config.session, path: '/' });
+      await p.page.waitForFunction(() => document.getElementById('ready').textContent === 'yes', null, { timeout: TIMEOUT });
+      const route = await routeOf(p.context);
+      if (victim === null) victim = route;
+      if (route === victim) opened.push(p); else await p.context.close();
+    }
+    if (opened.length < 2) throw new Error(`no second page landed on ${victim}`);
+    const leaving = Number(victim.replace('.hub', '')) - 1; // route hubN is hubs[N-1]
+    const staying = config.hubs[1 - leaving];
+    await Promise.all(opened.map((p) => receive(p.page, '#events li', 'rolling', 1)));
+
+    let published = 0;
+    let running = true;
+    const pump = (async () => {
+      while (running && published < 5000) {
+        await publish(staying, `roll ${published + 1}`);
+        published++;
+        await pause(10); // a steady stream, not a flood
+      }
+    })();
+    await until('every page has 20 numbered events', async () =>
+      (await Promise.all(opened.map((p) => rollNumbers(p.page)))).every((n) => n.length >= 20));
+    process.kill(config.hubPids[leaving], 'SIGTERM');
+    const atSigterm = published;
+    await until('every page has reconnected and has 50 more events', async () => {
+      for (const p of opened) {
+        const numbers = await rollNumbers(p.page);
+        if (await text(p.page, 'reconnects') === '0' || numbers.length === 0 || numbers[numbers.length - 1] < atSigterm + 50) return false;
+      }
+      return true;
+    });
+    running = false;
+    await pump;
+    const last = published;
+    await until(`every page shows roll ${last}`, async () =>
+      (await Promise.all(opened.map((p) => rollNumbers(p.page)))).every((n) => n.includes(last)));
+    const pages = [];
+    for (const [i, p] of opened.entries()) {
+      pages.push({
+        transport: await text(p.page, 'transport'), reconnects: Number(await text(p.page, 'reconnects')),
+        route: await routeOf(p.context), numbers: await rollNumbers(p.page), screenshot: await shot(p.page, `rolling${i}`),
+      });
+    }
+    return { scenario: 'rolling', leaving: victim, atSigterm, last, pages };
+  } catch (e) {
+    for (const [i, p] of opened.entries()) await shot(p.page, `rolling${i}-failed`).catch(() => {});
+    return { scenario: 'rolling', error: String(e), console: opened.map((p) => p.console) };
+  } finally {
+    for (const p of opened) await p.context.close();
+  }
+}
+
+/** Everything but the rolling restart, reported scenario by scenario. */
+async function everyPage(browser) {
+  report(await appPage(browser, 'websocket', { path: '/' }));
+  // Polling across the two instances: new browsers until both members have served one.
+  const routes = new Set();
+  for (let i = 0; i < 8 && routes.size < config.hubs.length; i++) {
+    const result = await appPage(browser, `polling${i}`, { path: '/?transports=xhr-polling', withoutWebSocket: true });
+    report(result);
+    if (result.error) break;
+    routes.add(result.route);
+  }
+  report(await refused(browser, 'bad-session', config.badSession));
+  report(await refused(browser, 'no-session', null));
+  if (config.angular) report(await angular(browser));
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -145,18 +239,11 @@ async function angular(browser) {
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
   try {
-    report(await appPage(browser, 'websocket', { path: '/' }));
-    // Polling across the two instances: new browsers until both members have served one.
-    const routes = new Set();
-    for (let i = 0; i < 8 && routes.size < config.hubs.length; i++) {
-      const result = await appPage(browser, `polling${i}`, { path: '/?transports=xhr-polling', withoutWebSocket: true });
-      report(result);
-      if (result.error) break;
-      routes.add(result.route);
+    if (config.scenario === 'rolling') {
+      report(await rolling(browser));
+    } else {
+      await everyPage(browser);
     }
-    report(await refused(browser, 'bad-session', config.badSession));
-    report(await refused(browser, 'no-session', null));
-    if (config.angular) report(await angular(browser));
   } finally {
     await browser.close();
   }
@@ -165,3 +252,4 @@ async function angular(browser) {
   report({ scenario: 'crashed', error: String(e && e.stack || e) });
   process.exit(1);
 });
+
