@@ -172,7 +172,8 @@ async function rolling(browser) {
     if (opened.length < 2) throw new Error(`no second page landed on ${victim}`);
     const leaving = Number(victim.replace('.hub', '')) - 1; // route hubN is hubs[N-1]
     const staying = config.hubs[1 - leaving];
-    await Promise.all(opened.map((p) => receive(p.page, '#events li', 'rolling', 1)));
+    // Both subscriptions have reached both members (the probes of the one also reach the other page).
+    for (const [i, p] of opened.entries()) await receive(p.page, '#events li', `rolling${i}`, 1);
 
     let published = 0;
     let running = true;
