@@ -57,7 +57,12 @@ public final class Hub {
   public static Future<Hub> start(HubConfig config) {
     PrometheusMeterRegistry registry = Metrics.registry();
     return Metrics.vertx(registry, config.cluster()).compose(vertx -> start(vertx, registry, config)
-        .recover(e -> vertx.close().transform(v -> Future.failedFuture(e))));
+        .recover(e -> {
+          // Not awaited: its completion would be delivered on the very event loops it shuts down
+          // (a RejectedExecutionException, and a caller waiting forever).
+          vertx.close();
+          return Future.failedFuture(e);
+        }));
   }
 
   /**

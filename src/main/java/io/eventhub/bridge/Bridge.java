@@ -31,7 +31,7 @@ public final class Bridge {
     this.publisher = publisher;
     this.fanOut = new FanOut(vertx.eventBus(), metrics);
     this.connections = new Connections(metrics);
-    this.handover = new Handover(vertx.eventBus(), fanOut, handoverSeconds);
+    this.handover = new Handover(vertx.eventBus(), fanOut, metrics, handoverSeconds);
     metrics.gauge("eventhub.subscriptions", "Subscriptions of open connections", fanOut::subscriptionCount);
     metrics.gauge("eventhub.addresses", "Distinct subscribed addresses (one event-bus consumer each)", fanOut::consumerCount);
   }

@@ -1,5 +1,6 @@
 package io.eventhub.bridge;
 
+import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,7 +45,13 @@ public final class Handover {
   private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  private static final String RESUMED = "resumed";
+  private static final String EXPIRED = "expired";
+  private static final String OVERFLOWED = "overflowed";
+  private static final String REFUSED = "refused";
+
   private final EventBus bus;
+  private final HubMetrics metrics;
   private final FanOut fanOut;
   private final String instanceId = UUID.randomUUID().toString();
   private final long keepMillis;
@@ -55,9 +62,11 @@ public final class Handover {
   private final AtomicInteger resumed = new AtomicInteger();
   private final AtomicInteger expired = new AtomicInteger();
 
-  Handover(EventBus bus, FanOut fanOut, int keepSeconds) {
+  Handover(EventBus bus, FanOut fanOut, HubMetrics metrics, int keepSeconds) {
     this.bus = bus;
     this.fanOut = fanOut;
+    this.metrics = metrics;
+    metrics.registerHandovers(RESUMED, EXPIRED, OVERFLOWED, REFUSED);
     this.keepMillis = keepSeconds * 1000L;
     this.endpoint = bus.consumer(ADDRESS_PREFIX + instanceId, this::answer);
   }
@@ -83,7 +92,7 @@ public final class Handover {
     parked.put(token, standIn);
     addresses.forEach(address -> fanOut.subscribe(address, standIn));
     connection.context().owner().setTimer(keepMillis, id -> {
-      if (standIn.release(expired)) {
+      if (standIn.release(expired, EXPIRED)) {
         log.info("A drained client did not resume within {} ms; its kept events are dropped", keepMillis);
       }
     });
@@ -117,11 +126,13 @@ public final class Handover {
     JsonObject body = request.body();
     Parked standIn = parked.get(body.getString("token", ""));
     if (standIn == null) {
+      metrics.handover(REFUSED);
       request.fail(404, "unknown or expired token");
       return;
     }
     if (!Objects.equals(standIn.sessionId, body.getString("session"))) {
       // A token is only as good as the login it was issued to.
+      metrics.handover(REFUSED);
       request.fail(403, "token belongs to another login session");
       return;
     }
@@ -129,9 +140,9 @@ public final class Handover {
       case "claim" -> request.reply(new JsonObject().put("addresses", new JsonArray(List.copyOf(standIn.addresses))));
       case "commit" -> standIn.context.runOnContext(v -> {
         if (standIn.overflowed) {
-          standIn.release(expired);
+          standIn.release(expired, OVERFLOWED);
           request.fail(410, "more than " + MAX_KEPT_FRAMES + " events were missed");
-        } else if (standIn.release(resumed)) {
+        } else if (standIn.release(resumed, RESUMED)) {
           request.reply(new JsonObject().put("frames", new JsonArray(standIn.kept)));
         } else {
           request.fail(404, "expired");
@@ -215,12 +226,13 @@ public final class Handover {
     }
 
     /** On the parked context: stops keeping events and counts how it ended. False if already released. */
-    boolean release(AtomicInteger outcome) {
+    boolean release(AtomicInteger tally, String outcome) {
       if (released) {
         return false;
       }
       released = true;
-      outcome.incrementAndGet();
+      tally.incrementAndGet();
+      metrics.handover(outcome);
       addresses.forEach(address -> fanOut.unsubscribe(address, this));
       parked.remove(token);
       completeIfEmpty();

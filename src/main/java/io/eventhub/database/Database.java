@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The connection pool to the application's database; with {@code database.embedded}, first starts a
@@ -22,7 +22,8 @@ import java.nio.file.Path;
  */
 public final class Database {
   private static final Logger log = LoggerFactory.getLogger(Database.class);
-  public static final Path SCHEMA = Path.of("conf", "schema.sql");
+  /** conf/schema.sql, packed into the jar by the build. */
+  private static final String SCHEMA = "/schema.sql";
   public static final String DEMO_SESSION_ID = "demo-session-0123456789abcdef";
 
   private final Pool pool;
@@ -39,9 +40,14 @@ public final class Database {
     }
     return vertx.executeBlocking(() -> {
       EmbeddedMariaDb db = EmbeddedMariaDb.start(config.embeddedDataDir());
-      db.createDatabase(config.name());
-      db.run(schema(), config.name());
-      db.run(DEMO_SEED, config.name());
+      try {
+        db.createDatabase(config.name());
+        db.run(schema(), config.name());
+        db.run(DEMO_SEED, config.name());
+      } catch (RuntimeException e) {
+        db.stop();
+        throw e;
+      }
       log.info("Demo login: user 1 with session id {} (open /?session={} or send it as the PHPSESSID cookie)",
           DEMO_SESSION_ID, DEMO_SESSION_ID);
       return db;
@@ -70,11 +76,15 @@ public final class Database {
         .build();
   }
 
-  private static String schema() {
-    try {
-      return Files.readString(SCHEMA);
+  /** The application tables the embedded database is created with (users, sessions). */
+  public static String schema() {
+    try (InputStream in = Database.class.getResourceAsStream(SCHEMA)) {
+      if (in == null) {
+        throw new IllegalStateException(SCHEMA + " is missing from the classpath (the build copies conf/schema.sql)");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + SCHEMA + " for the embedded database", e);
+      throw new UncheckedIOException("cannot read " + SCHEMA, e);
     }
   }
 

@@ -126,6 +126,26 @@ public final class HubMetrics {
     counter("eventhub.disconnects", "Connections closed by the hub, by reason", "reason", reason).increment();
   }
 
+  /**
+   * How a drained client's handover ended: resumed (on another instance, missed events replayed),
+   * expired (not back in time), overflowed (missed too many), refused (a token unknown here or
+   * presented with another login).
+   */
+  public void handover(String outcome) {
+    handovers(outcome).increment();
+  }
+
+  /** Every outcome from zero, so that rates and alerts work before the first rolling update. */
+  public void registerHandovers(String... outcomes) {
+    for (String outcome : outcomes) {
+      handovers(outcome);
+    }
+  }
+
+  private Counter handovers(String outcome) {
+    return counter("eventhub.handovers", "Drained clients' handovers to another instance, by outcome", "outcome", outcome);
+  }
+
   public static long epochMicros() {
     java.time.Instant now = java.time.Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;

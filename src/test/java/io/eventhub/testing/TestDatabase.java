@@ -60,14 +60,10 @@ public final class TestDatabase {
   }
 
   private void setUp() {
-    try {
-      for (String statement : Files.readString(Database.SCHEMA).split(";")) {
-        if (!statement.replaceAll("--[^\n]*", "").isBlank()) {
-          sql(statement);
-        }
+    for (String statement : Database.schema().split(";")) {
+      if (!statement.replaceAll("--[^\n]*", "").isBlank()) {
+        sql(statement);
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
     }
     sql("""
         CREATE TABLE IF NOT EXISTS laravel_sessions (
