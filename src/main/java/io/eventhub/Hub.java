@@ -70,6 +70,9 @@ public final class Hub {
    * future fails if the database cannot be set up or the port cannot be bound.
    */
   private static Future<Hub> start(Vertx vertx, PrometheusMeterRegistry registry, HubConfig config) {
+    if (!vertx.isNativeTransportEnabled()) {
+      log.info("Netty's native transport is unavailable here ({}); using Java NIO", String.valueOf(vertx.unavailableNativeTransportCause()));
+    }
     Hub hub = new Hub(vertx, registry, config);
     long heartbeat = config.bridge().heartbeatMillis();
     vertx.setPeriodic(heartbeat, heartbeat, id -> hub.bridge.connections().heartbeat());

@@ -38,7 +38,8 @@ public final class Metrics {
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setLabels(LABELS);
-    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    // Native epoll where Netty has it (Linux x86_64), NIO elsewhere.
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
     VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
     if (!cluster.enabled()) {
       return Future.succeededFuture(builder.with(options).build());
