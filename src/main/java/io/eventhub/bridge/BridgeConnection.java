@@ -5,7 +5,6 @@ import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
@@ -196,13 +195,10 @@ public abstract class BridgeConnection implements Subscriber {
       if (closed) {
         return;
       }
-      List<OutboundFrame> missed = new ArrayList<>();
-      if (result.succeeded()) {
-        result.result().forEach(json -> missed.add(OutboundFrame.of(Buffer.buffer(json))));
-      } else {
+      if (result.failed()) {
         refuse(ErrorCode.RESUME_FAILED, "cannot resume: " + result.cause().getMessage(), null);
       }
-      releaseHeld(missed);
+      releaseHeld(result.succeeded() ? result.result() : List.of());
     });
   }
 

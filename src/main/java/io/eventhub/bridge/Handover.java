@@ -4,6 +4,7 @@ import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -143,7 +144,7 @@ public final class Handover {
           standIn.release(expired, OVERFLOWED);
           request.fail(410, "more than " + MAX_KEPT_FRAMES + " events were missed");
         } else if (standIn.release(resumed, RESUMED)) {
-          request.reply(new JsonObject().put("frames", new JsonArray(standIn.kept)));
+          request.reply(new JsonObject().put("events", new JsonArray(standIn.kept)));
         } else {
           request.fail(404, "expired");
         }
@@ -157,9 +158,9 @@ public final class Handover {
   /**
    * Takes over what the token's instance kept for the client: registers its subscriptions on
    * {@code connection} (through {@code register}, which returns when the registration is visible to
-   * the cluster) and returns the events it missed, in order, as encoded frames.
+   * the cluster) and returns the events it missed, in order.
    */
-  Future<List<String>> resume(String token, String sessionId, Function<String, Future<Void>> register) {
+  Future<List<OutboundFrame>> resume(String token, String sessionId, Function<String, Future<Void>> register) {
     int dot = token.indexOf('.');
     if (dot <= 0) {
       return Future.failedFuture("malformed token");
@@ -174,7 +175,9 @@ public final class Handover {
           return Future.join(registrations);
         })
         .compose(registered -> bus.<JsonObject>request(owner, request.copy().put("op", "commit"), options))
-        .map(committed -> committed.body().getJsonArray("frames").stream().map(String.class::cast).toList());
+        .map(committed -> committed.body().getJsonArray("events").stream().map(JsonObject.class::cast)
+            .map(event -> OutboundFrame.of(Buffer.buffer(event.getString("frame"))).publishedAt(event.getLong("publishedAt")))
+            .toList());
   }
 
   private static String secret() {
@@ -189,7 +192,8 @@ public final class Handover {
     final Context context;
     final String sessionId;
     final Set<String> addresses;
-    final List<String> kept = new ArrayList<>();
+    /** Each event's frame and publish stamp, which tells apart events whose bytes are the same. */
+    final List<JsonObject> kept = new ArrayList<>();
     boolean overflowed;
     private boolean released;
 
@@ -215,7 +219,8 @@ public final class Handover {
         kept.clear();
         return 0;
       }
-      batch.frames().forEach(frame -> kept.add(frame.json().toString()));
+      batch.frames().forEach(frame -> kept.add(new JsonObject()
+          .put("frame", frame.json().toString()).put("publishedAt", frame.publishedAtMicros())));
       return 0;
     }
 

@@ -10,13 +10,21 @@ import java.util.Map;
 /**
  * The events a resuming client was just sent from the draining instance. Those published between
  * this instance's registration and the draining one letting go also arrive here, shortly before or
- * after; they are recognised by their bytes (the same encoding of the same message) and written once.
+ * after; they are recognised by their bytes and the publish stamp the hub gave them (so two events
+ * with the same body stay two) and written once. Events put on the bus by other services carry no
+ * stamp: for them the bytes alone decide.
  */
 final class Replayed {
-  private final Map<Buffer, Integer> copies = new HashMap<>();
+  private record Key(Buffer json, long publishedAtMicros) {
+    static Key of(OutboundFrame frame) {
+      return new Key(frame.json(), frame.publishedAtMicros());
+    }
+  }
+
+  private final Map<Key, Integer> copies = new HashMap<>();
 
   Replayed(List<OutboundFrame> frames) {
-    frames.forEach(frame -> copies.merge(frame.json(), 1, Integer::sum));
+    frames.forEach(frame -> copies.merge(Key.of(frame), 1, Integer::sum));
   }
 
   boolean isEmpty() {
@@ -30,13 +38,14 @@ final class Replayed {
     }
     List<OutboundFrame> unsent = new ArrayList<>(arrived.size());
     for (OutboundFrame frame : arrived) {
-      Integer left = copies.get(frame.json());
+      Key key = Key.of(frame);
+      Integer left = copies.get(key);
       if (left == null) {
         unsent.add(frame);
       } else if (left == 1) {
-        copies.remove(frame.json());
+        copies.remove(key);
       } else {
-        copies.put(frame.json(), left - 1);
+        copies.put(key, left - 1);
       }
     }
     return unsent;
