@@ -34,6 +34,9 @@ final class LoadClients {
   static final int SAMPLED = 50;
   private static final String REC = "\"type\":\"rec\"";
   private static final String REC_ESCAPED = "\\\"type\\\":\\\"rec\\\"";
+  /** The probes that show every subscription in place (n = -1) arrive as events too, but are not deliveries. */
+  private static final String PROBE = "\"n\":-1,";
+  private static final String PROBE_ESCAPED = "\\\"n\\\":-1,";
 
   private final Vertx vertx;
   private final int port;
@@ -147,27 +150,45 @@ final class LoadClients {
         .appendInt(0).appendBytes(payload);
   }
 
-  /** Counts event markers in one connection's byte stream, across buffer boundaries. */
-  private final class Counter {
-    private final byte[] marker = (sockJs ? REC_ESCAPED : REC).getBytes(StandardCharsets.US_ASCII);
+  /** Finds one marker in a byte stream, across buffer boundaries. */
+  private static final class Marker {
+    private final byte[] bytes;
     private int matched;
+
+    Marker(String text) {
+      bytes = text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** 1 when this byte completes the marker. */
+    int feed(byte b) {
+      if (b == bytes[matched]) {
+        if (++matched == bytes.length) {
+          matched = 0;
+          return 1;
+        }
+      } else {
+        matched = b == bytes[0] ? 1 : 0;
+      }
+      return 0;
+    }
+  }
+
+  /** Counts events (and, apart, probes) in one connection's byte stream. */
+  private final class Counter {
+    private final Marker event = new Marker(sockJs ? REC_ESCAPED : REC);
+    private final Marker probe = new Marker(sockJs ? PROBE_ESCAPED : PROBE);
     private boolean reachedOnce;
 
     void read(Buffer buffer) {
       int found = 0;
+      int probes = 0;
       for (int i = 0, n = buffer.length(); i < n; i++) {
         byte b = buffer.getByte(i);
-        if (b == marker[matched]) {
-          if (++matched == marker.length) {
-            found++;
-            matched = 0;
-          }
-        } else {
-          matched = b == marker[0] ? 1 : 0;
-        }
+        found += event.feed(b);
+        probes += probe.feed(b);
       }
       if (found > 0) {
-        delivered.addAndGet(found);
+        delivered.addAndGet(found - probes);
         if (!reachedOnce) {
           reachedOnce = true;
           reached.incrementAndGet();
@@ -181,7 +202,7 @@ final class LoadClients {
     if (recs == 0) {
       return;
     }
-    delivered.addAndGet(recs);
+    delivered.addAndGet(recs - count(text, sockJs ? PROBE_ESCAPED : PROBE));
     if (!reachedOnce[0]) {
       reachedOnce[0] = true;
       reached.incrementAndGet();
@@ -192,7 +213,7 @@ final class LoadClients {
     long now = System.nanoTime();
     for (String frame : sockJs ? unwrap(text) : List.of(text)) {
       JsonObject body = new JsonObject(frame).getJsonObject("body");
-      if (body != null && body.containsKey("t")) {
+      if (body != null && body.containsKey("t") && body.getInteger("n", 0) >= 0) {
         int index = latencyCount.getAndIncrement();
         if (index < latencyMicros.length()) {
           latencyMicros.set(index, (now - body.getLong("t")) / 1000);
