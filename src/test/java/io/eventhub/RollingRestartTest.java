@@ -3,20 +3,15 @@ package io.eventhub;
 import io.eventhub.bridge.CloseCodes;
 import io.eventhub.testing.Await;
 import io.eventhub.testing.BridgeClient;
-import io.eventhub.testing.ClientVertx;
 import io.eventhub.testing.Credentials;
 import io.eventhub.testing.HubProcess;
-import io.eventhub.testing.Scrape;
 import io.eventhub.testing.TestDatabase;
 import io.eventhub.testing.TestHub;
 import io.eventhub.testing.Transport;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,8 +51,7 @@ class RollingRestartTest {
     int[] hazelcast = {HubProcess.freePort(), HubProcess.freePort()};
     try (HubProcess leaving = HubProcess.withConfig(dir, "leaving", config(db, hazelcast[0], hazelcast));
          HubProcess staying = HubProcess.withConfig(dir, "staying", config(db, hazelcast[1], hazelcast))) {
-      Await.until("a two-member cluster", Duration.ofSeconds(60), () -> Scrape.of(leaving.port()).value("eventhub_cluster_members") == 2
-          && Scrape.of(staying.port()).value("eventhub_cluster_members") == 2);
+      HubProcess.awaitCluster(2, List.of(leaving, staying));
       Credentials login = Credentials.cookie("PHPSESSID", SESSION);
       List<Client> clients = new ArrayList<>();
       for (Transport transport : Transport.values()) {
@@ -166,21 +160,13 @@ class RollingRestartTest {
     private final CompletableFuture<Void> done;
 
     Publishing(int port) {
-      WebClient http = WebClient.create(ClientVertx.get());
       done = CompletableFuture.runAsync(() -> {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (running.get() && published.get() < MAX_EVENTS && System.nanoTime() < deadline) {
           int n = published.get() + 1;
           // Twice, the same body: two events, which the handover must not mistake for one.
-          for (int copy = 0; copy < 2; copy++) {
-            int status = http.post(port, "127.0.0.1", "/api/publish")
-                .putHeader("Authorization", "Bearer " + TestHub.TOKEN)
-                .sendBuffer(Buffer.buffer(new JsonObject().put("address", ADDRESS).put("body", new JsonObject().put("n", n)).encode()))
-                .await().statusCode();
-            if (status != 202) {
-              throw new AssertionError("publish " + n + " answered " + status);
-            }
-          }
+          TestHub.publish(port, ADDRESS, new JsonObject().put("n", n));
+          TestHub.publish(port, ADDRESS, new JsonObject().put("n", n));
           published.set(n);
         }
       });

@@ -2,14 +2,11 @@ package io.eventhub.cluster;
 
 import io.eventhub.testing.Await;
 import io.eventhub.testing.BridgeClient;
-import io.eventhub.testing.ClientVertx;
 import io.eventhub.testing.HubProcess;
 import io.eventhub.testing.Scrape;
 import io.eventhub.testing.TestHub;
 import io.eventhub.testing.WebSocketClients;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -23,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -40,7 +38,6 @@ class ClusterTest {
   static Path dir;
   static int[] hazelcastPorts = new int[MEMBERS];
   static HubProcess[] hubs = new HubProcess[MEMBERS];
-  static final WebClient HTTP = WebClient.create(ClientVertx.get());
 
   @BeforeAll
   static void startCluster() throws IOException {
@@ -78,22 +75,11 @@ class ClusterTest {
   }
 
   static void awaitMembers(int count) {
-    Await.until(count + " members seen by every live hub", Duration.ofSeconds(60), () -> {
-      for (HubProcess hub : hubs) {
-        if (hub.process().isAlive() && Scrape.of(hub.port()).value("eventhub_cluster_members") != count) {
-          return false;
-        }
-      }
-      return true;
-    });
+    HubProcess.awaitCluster(count, Arrays.asList(hubs));
   }
 
   static void publish(int hub, String address, Object body) {
-    int status = HTTP.post(hubs[hub].port(), "127.0.0.1", "/api/publish")
-        .putHeader("Authorization", "Bearer " + TestHub.TOKEN)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("address", address).put("body", body).encode()))
-        .await().statusCode();
-    assertEquals(202, status);
+    TestHub.publish(hubs[hub].port(), address, body);
   }
 
   /** Clients, {@code perHub} on each live hub, subscribed to {@code address}. */

@@ -1,16 +1,13 @@
 package io.eventhub.e2e;
 
 import io.eventhub.testing.ApacheServer;
-import io.eventhub.testing.Await;
 import io.eventhub.testing.ClientVertx;
 import io.eventhub.testing.HubProcess;
 import io.eventhub.testing.NodeScript;
-import io.eventhub.testing.Scrape;
 import io.eventhub.testing.TestDatabase;
 import io.eventhub.testing.TestHub;
 import io.eventhub.tls.TestCertificates;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -44,7 +41,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -81,8 +77,7 @@ class BrowserThroughApacheTest {
       hubs.add(HubProcess.withConfig(dir, "hub" + i, hubConfig(db, hubPorts[i], hazelcastPorts[i], hazelcastPorts)));
     }
     hubs.forEach(HubProcess::awaitPort);
-    Await.until("both hubs see a two-member cluster", Duration.ofSeconds(60),
-        () -> hubs.stream().allMatch(h -> Scrape.of(h.port()).value("eventhub_cluster_members") == 2));
+    HubProcess.awaitCluster(2, hubs);
 
     TestCertificates certs = TestCertificates.shared();
     apache = ApacheServer.start(Path.of("apache", "event-hub.conf"), new ApacheServer.Site(

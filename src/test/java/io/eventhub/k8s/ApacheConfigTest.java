@@ -1,5 +1,6 @@
 package io.eventhub.k8s;
 
+import io.eventhub.testing.ApacheServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -10,14 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * configuration's Apache start itself, in front of hubs, is the end-to-end test's (issue #7).
  */
 class ApacheConfigTest {
-  static final Path APACHE2 = Path.of("/usr/sbin/apache2");
-
   @TempDir
   Path dir;
 
@@ -41,7 +38,7 @@ class ApacheConfigTest {
   @MethodSource("renderings")
   @DisplayName("apache2 -t accepts the Apache pod's configuration with the Deployment's environment")
   void apacheAcceptsTheConfiguration(Rendered k8s) throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(APACHE2), "Debian's apache2 is not installed (apt-get install apache2)");
+    Assumptions.assumeTrue(Files.isExecutable(ApacheServer.BINARY), "Debian's apache2 is not installed (apt-get install apache2)");
     Deployment deployment = k8s.get(Deployment.class, Rendered.APACHE);
     Container apache = Rendered.container(deployment, "apache");
     String mount = apache.getVolumeMounts().stream().filter(m -> m.getName().equals("config")).findFirst().orElseThrow().getMountPath();
@@ -57,21 +54,17 @@ class ApacheConfigTest {
       Files.writeString(mounted.resolve(file.getKey()), file.getValue().replace(mount + "/", mounted + "/"));
     }
 
-    ProcessBuilder builder = new ProcessBuilder(APACHE2.toString(), "-t", "-d", serverRoot.getParent().toString(),
-        "-f", mounted.resolve("httpd.conf").toString()).redirectErrorStream(true);
-    builder.environment().clear();
+    Map<String, String> environment = new HashMap<>();
     for (EnvVar var : apache.getEnv()) {
-      builder.environment().put(var.getName(), var.getValue());
+      environment.put(var.getName(), var.getValue());
     }
     // -t checks that the certificate and key files are there; their contents are read at start only.
-    builder.environment().put("EVENTHUB_CERT", Files.writeString(dir.resolve("chain.pem"), "certificate").toString());
-    builder.environment().put("EVENTHUB_KEY", Files.writeString(dir.resolve("key.pem"), "key").toString());
-    builder.environment().put("EVENTHUB_DOCROOT", Files.createDirectories(dir.resolve("htdocs")).toString());
+    environment.put("EVENTHUB_CERT", Files.writeString(dir.resolve("chain.pem"), "certificate").toString());
+    environment.put("EVENTHUB_KEY", Files.writeString(dir.resolve("key.pem"), "key").toString());
+    environment.put("EVENTHUB_DOCROOT", Files.createDirectories(dir.resolve("htdocs")).toString());
 
-    Process process = builder.start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(0, process.exitValue(), output);
+    String output = ApacheServer.configTest(List.of("-d", serverRoot.getParent().toString(),
+        "-f", mounted.resolve("httpd.conf").toString()), environment);
     assertTrue(output.contains("Syntax OK"), output);
   }
 }

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,7 +52,7 @@ public final class ApacheServer implements AutoCloseable {
       Files.createDirectories(dir.resolve("run"));
       Path conf = dir.resolve("httpd.conf");
       Files.writeString(conf, serverConf(dir, shippedConf, site));
-      run(List.of(BINARY.toString(), "-t", "-f", conf.toString()), dir);
+      configTest(List.of("-f", conf.toString()), null);
       Process process = new ProcessBuilder(BINARY.toString(), "-f", conf.toString(), "-DFOREGROUND")
           .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
       ApacheServer apache = new ApacheServer(dir, process, site);
@@ -104,13 +107,25 @@ public final class ApacheServer implements AutoCloseable {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  private static void run(List<String> command, Path dir) throws IOException {
-    Process check = new ProcessBuilder(command).redirectErrorStream(true).start();
+  /**
+   * {@code apache2 -t} with these arguments, in exactly {@code environment} (null: this process's);
+   * fails unless httpd accepts the configuration, and returns what it printed.
+   */
+  public static String configTest(List<String> arguments, Map<String, String> environment) throws IOException {
+    List<String> command = new ArrayList<>(List.of(BINARY.toString(), "-t"));
+    command.addAll(arguments);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (environment != null) {
+      builder.environment().clear();
+      builder.environment().putAll(environment);
+    }
+    Process check = builder.start();
     try {
-      String out = new String(check.getInputStream().readAllBytes());
+      String out = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!check.waitFor(30, TimeUnit.SECONDS) || check.exitValue() != 0) {
-        throw new AssertionError("apache2 -t refused the configuration in " + dir + ":\n" + out);
+        throw new AssertionError("apache2 -t refused the configuration " + arguments + ":\n" + out);
       }
+      return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -122,6 +124,13 @@ public final class HubProcess implements AutoCloseable {
 
   public String output() {
     return String.join("\n", output.transcript());
+  }
+
+  /** Waits until every live hub of {@code hubs} counts {@code members} cluster members. */
+  public static void awaitCluster(int members, Collection<HubProcess> hubs) {
+    Await.until(members + " members seen by every live hub", Duration.ofSeconds(60), () -> hubs.stream()
+        .filter(hub -> hub.process.isAlive())
+        .allMatch(hub -> Scrape.of(hub.port()).value("eventhub_cluster_members") == members));
   }
 
   /** A loopback port free right now (for Hazelcast's static member list, which needs ports up front). */

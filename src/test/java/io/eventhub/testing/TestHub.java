@@ -4,7 +4,9 @@ import io.eventhub.Hub;
 import io.eventhub.config.ConfigLoader;
 import io.eventhub.config.HubConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +27,17 @@ public final class TestHub implements AutoCloseable {
   }
 
   /** The test configuration: everything a suite needs allowed, merged with {@code overrides}. */
+  /** Publishes one event through the publish API of the hub on {@code port} and checks it was accepted. */
+  public static void publish(int port, String address, Object body) {
+    int status = WebClient.create(ClientVertx.get()).post(port, "127.0.0.1", "/api/publish")
+        .putHeader("Authorization", "Bearer " + TOKEN)
+        .sendBuffer(Buffer.buffer(new JsonObject().put("address", address).put("body", body).encode()))
+        .await().statusCode();
+    if (status != 202) {
+      throw new AssertionError("publish to " + address + " answered " + status);
+    }
+  }
+
   public static JsonObject baseConfig() {
     return new JsonObject("""
         {
