@@ -166,7 +166,7 @@ public final class Hub {
       stopped = bridge.drain()
           .timeout(Math.max(1, config.shutdown().drainSeconds()), TimeUnit.SECONDS)
           .onSuccess(v -> log.info("Drain complete: {} clients resumed elsewhere, {} did not come back in time",
-              bridge.handover().resumedCount(), bridge.handover().expiredCount()))
+              bridge.handover().resumedCount(), bridge.handover().notResumedCount()))
           .recover(e -> {
             log.warn("Drain time over with {} clients still connected; closing them", bridge.connections().count());
             return Future.succeededFuture();

@@ -299,12 +299,12 @@ public abstract class BridgeConnection implements Subscriber {
     }
     if (replayed != null) {
       List<OutboundFrame> unsent = replayed.unsent(batch.frames());
+      if (unsent.isEmpty()) {
+        return 0;
+      }
       if (unsent.size() != batch.size()) {
         batch = new Batch(unsent);
       }
-    }
-    if (batch.size() == 0) {
-      return 0;
     }
     if (writeQueueFull()) {
       slowConsumer(batch.size());

@@ -71,17 +71,17 @@ public final class Connections {
   /** Closes the connections admitted with one login session (logout, expiry). */
   public void closeSession(String sessionId, int code, String reason) {
     Set<BridgeConnection> connections = bySession.getOrDefault(sessionId, Set.of());
-    connections.forEach(c -> c.context().runOnContext(v -> c.close(code, reason)));
+    connections.forEach(c -> onItsContext(c, connection -> connection.close(code, reason)));
   }
 
   /** Closes every connection with the given code and reason, each on its own context. */
   public void closeAll(int code, String reason) {
-    open.forEach(c -> c.context().runOnContext(v -> c.close(code, reason)));
+    onEach(connection -> connection.close(code, reason));
   }
 
   /** Sends a heartbeat on every connection, each on its own context. */
   public void heartbeat() {
-    open.forEach(c -> c.context().runOnContext(v -> c.heartbeat()));
+    onEach(BridgeConnection::heartbeat);
   }
 
   /**
@@ -90,10 +90,19 @@ public final class Connections {
    */
   Future<Void> drain(Consumer<BridgeConnection> closer) {
     draining = true;
-    open.forEach(c -> c.context().runOnContext(v -> closer.accept(c)));
+    onEach(closer);
     if (open.isEmpty()) {
       emptied.tryComplete();
     }
     return emptied.future();
+  }
+
+  /** A connection's state belongs to its event loop: every action on it runs there. */
+  private void onEach(Consumer<BridgeConnection> action) {
+    open.forEach(c -> onItsContext(c, action));
+  }
+
+  private static void onItsContext(BridgeConnection connection, Consumer<BridgeConnection> action) {
+    connection.context().runOnContext(v -> action.accept(connection));
   }
 }

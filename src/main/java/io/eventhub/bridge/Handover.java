@@ -61,7 +61,7 @@ public final class Handover {
   private final MessageConsumer<JsonObject> endpoint;
   private volatile boolean closing;
   private final AtomicInteger resumed = new AtomicInteger();
-  private final AtomicInteger expired = new AtomicInteger();
+  private final AtomicInteger notResumed = new AtomicInteger();
 
   Handover(EventBus bus, FanOut fanOut, HubMetrics metrics, int keepSeconds) {
     this.bus = bus;
@@ -93,7 +93,7 @@ public final class Handover {
     parked.put(token, standIn);
     addresses.forEach(address -> fanOut.subscribe(address, standIn));
     connection.context().owner().setTimer(keepMillis, id -> {
-      if (standIn.release(expired, EXPIRED)) {
+      if (standIn.release(EXPIRED)) {
         log.info("A drained client did not resume within {} ms; its kept events are dropped", keepMillis);
       }
     });
@@ -112,9 +112,9 @@ public final class Handover {
     return resumed.get();
   }
 
-  /** Drained clients that were handed a token and did not come back in time. */
-  public int expiredCount() {
-    return expired.get();
+  /** Drained clients that were handed a token and did not resume: not back in time, or too much missed. */
+  public int notResumedCount() {
+    return notResumed.get();
   }
 
   private void completeIfEmpty() {
@@ -141,9 +141,9 @@ public final class Handover {
       case "claim" -> request.reply(new JsonObject().put("addresses", new JsonArray(List.copyOf(standIn.addresses))));
       case "commit" -> standIn.context.runOnContext(v -> {
         if (standIn.overflowed) {
-          standIn.release(expired, OVERFLOWED);
+          standIn.release(OVERFLOWED);
           request.fail(410, "more than " + MAX_KEPT_FRAMES + " events were missed");
-        } else if (standIn.release(resumed, RESUMED)) {
+        } else if (standIn.release(RESUMED)) {
           request.reply(new JsonObject().put("events", new JsonArray(standIn.kept)));
         } else {
           request.fail(404, "expired");
@@ -231,12 +231,12 @@ public final class Handover {
     }
 
     /** On the parked context: stops keeping events and counts how it ended. False if already released. */
-    boolean release(AtomicInteger tally, String outcome) {
+    boolean release(String outcome) {
       if (released) {
         return false;
       }
       released = true;
-      tally.incrementAndGet();
+      (RESUMED.equals(outcome) ? resumed : notResumed).incrementAndGet();
       metrics.handover(outcome);
       addresses.forEach(address -> fanOut.unsubscribe(address, this));
       parked.remove(token);

@@ -131,8 +131,8 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
     }
   }
 
-  /** How long a SIGTERM may take: clients are told to reconnect, then the process exits. */
   /**
+   * How long a SIGTERM may take: clients are told to reconnect, then the process exits.
    * {@code handoverSeconds}: how long a draining instance keeps the events of each closed client for
    * it to resume on another instance (0: no handover); never longer than the drain.
    */
