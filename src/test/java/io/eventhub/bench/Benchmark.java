@@ -52,16 +52,16 @@ public final class Benchmark {
       for (String server : List.of("hub", "baseline")) {
         // A fresh server for every scenario: an overloaded one may still be working off its backlog,
         // and resident memory never shrinks back.
-        run(server, path, s -> idle(vertx, s, path, 10_000));
-        run(server, path, s -> fanOut(vertx, s, path, 1000, 200));
-        run(server, path, s -> fanOut(vertx, s, path, 1000, 50));
-        run(server, path, s -> fanOut(vertx, s, path, 1000, 20));
-        run(server, path, s -> fanOut(vertx, s, path, 4000, 50));
-        run(server, path, s -> fanOut(vertx, s, path, 4000, 200));
-        run(server, path, s -> saturation(vertx, s, path, 1000));
-        run(server, path, s -> handshakes(vertx, s, path, 2000, SESSIONS));
-        run(server, path, true, s -> crossInstance(vertx, s, path, 1000, 50));
-        run(server, path, true, s -> crossInstance(vertx, s, path, 1000, 200));
+        run(server, path, "idle 10000", s -> idle(vertx, s, path, 10_000));
+        run(server, path, "fan-out 1000x200", s -> fanOut(vertx, s, path, 1000, 200));
+        run(server, path, "fan-out 1000x50", s -> fanOut(vertx, s, path, 1000, 50));
+        run(server, path, "fan-out 1000x20", s -> fanOut(vertx, s, path, 1000, 20));
+        run(server, path, "fan-out 4000x50", s -> fanOut(vertx, s, path, 4000, 50));
+        run(server, path, "fan-out 4000x200", s -> fanOut(vertx, s, path, 4000, 200));
+        run(server, path, "saturation 1000", s -> saturation(vertx, s, path, 1000));
+        run(server, path, "handshake 2000", s -> handshakes(vertx, s, path, 2000, SESSIONS));
+        run(server, path, "cross-instance 1000x50", true, s -> crossInstance(vertx, s, path, 1000, 50));
+        run(server, path, "cross-instance 1000x200", true, s -> crossInstance(vertx, s, path, 1000, 200));
       }
     }
     printTable();
@@ -77,16 +77,17 @@ public final class Benchmark {
   }
 
   /**
-   * {@code -Dbench.only=hub/raw} (any part of "server/path") runs a subset; {@code -Dbench.jfr=true}
-   * records each server with Java Flight Recorder into target/bench-*.jfr, for profiles.
+   * {@code -Dbench.only=hub/raw} (any part of "server/path") and {@code -Dbench.scenario=fan-out 1000}
+   * (any part of the scenario's name) run a subset; {@code -Dbench.jfr=true} records each server with
+   * Java Flight Recorder into target/bench-*.jfr, for profiles.
    */
-  private static void run(String kind, String path, Scenario scenario) throws Exception {
-    run(kind, path, false, scenario);
+  private static void run(String kind, String path, String name, Scenario scenario) throws Exception {
+    run(kind, path, name, false, scenario);
   }
 
-  private static void run(String kind, String path, boolean cluster, Scenario scenario) throws Exception {
-    String only = System.getProperty("bench.only", "");
-    if (!(kind + "/" + path).contains(only)) {
+  private static void run(String kind, String path, String name, boolean cluster, Scenario scenario) throws Exception {
+    if (!(kind + "/" + path).contains(System.getProperty("bench.only", ""))
+        || !name.contains(System.getProperty("bench.scenario", ""))) {
       return;
     }
     Server server = cluster ? Server.startCluster(kind, path) : Server.start(kind, path);
