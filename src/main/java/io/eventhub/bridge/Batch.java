@@ -1,16 +1,21 @@
 package io.eventhub.bridge;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.List;
 
 /**
- * The frames that arrived for one address during one event-loop turn. SockJS connections get them as
- * a single {@code a[...]} frame, built once for all connections on that loop.
+ * The frames that arrived for one address during one flush interval, for the connections of one event
+ * loop. Each transport's bytes are built once for all of them: SockJS connections get one
+ * {@code a[...]} frame, raw WebSocket connections the frames back to back in one write.
+ * Confined to that event loop, like the connections that share it, so no synchronisation.
  */
 public final class Batch {
   private final List<OutboundFrame> frames;
   private Buffer sockJsFrame;
+  private ByteBuf rawWire;
+  private ByteBuf sockJsWire;
 
   Batch(List<OutboundFrame> frames) {
     this.frames = frames;
@@ -24,7 +29,6 @@ public final class Batch {
     return frames.size();
   }
 
-  /** Confined to one event loop, like the connections that share it, so no synchronisation. */
   Buffer sockJsFrame() {
     if (frames.size() == 1) {
       return frames.get(0).sockJsFrame();
@@ -44,5 +48,33 @@ public final class Batch {
       sockJsFrame = out.appendString("]");
     }
     return sockJsFrame;
+  }
+
+  /** Every frame as a WebSocket text frame of its own; released with the batch. */
+  ByteBuf rawWire() {
+    if (rawWire == null) {
+      rawWire = WebSocketWire.textFrames(frames.stream().map(OutboundFrame::json).toList());
+    }
+    return rawWire;
+  }
+
+  /** The {@code a[...]} frame as one WebSocket text frame; released with the batch. */
+  ByteBuf sockJsWire() {
+    if (sockJsWire == null) {
+      sockJsWire = WebSocketWire.textFrame(sockJsFrame());
+    }
+    return sockJsWire;
+  }
+
+  /** Gives back the wire bytes; sockets still writing them hold views of their own. */
+  void release() {
+    if (rawWire != null) {
+      rawWire.release();
+      rawWire = null;
+    }
+    if (sockJsWire != null) {
+      sockJsWire.release();
+      sockJsWire = null;
+    }
   }
 }

@@ -6,6 +6,7 @@ import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
@@ -29,7 +30,7 @@ public final class Bridge {
     this.config = config;
     this.metrics = metrics;
     this.publisher = publisher;
-    this.fanOut = new FanOut(vertx.eventBus(), metrics);
+    this.fanOut = new FanOut(vertx.eventBus(), metrics, config.flushIntervalMillis());
     this.connections = new Connections(metrics);
     this.handover = new Handover(vertx.eventBus(), fanOut, metrics, handoverSeconds);
     metrics.gauge("eventhub.subscriptions", "Subscriptions of open connections", fanOut::subscriptionCount);
@@ -45,18 +46,18 @@ public final class Bridge {
   }
 
   /** A raw WebSocket at {@code /eventbus/websocket}: one bridge frame per text frame. */
-  public void attachRaw(ServerWebSocket socket, AuthResult auth) {
-    new RawWebSocketConnection(this, socket, auth).opened();
+  public void attachRaw(ServerWebSocket socket, HttpConnection connection, AuthResult auth) {
+    new RawWebSocketConnection(this, socket, connection, auth).opened();
   }
 
   /** SockJS's websocket transport, framed by the hub itself so each event's frame is shared. */
-  public void attachSockJsWebSocket(ServerWebSocket socket, AuthResult auth) {
-    new SockJsWebSocketConnection(this, socket, auth).opened();
+  public void attachSockJsWebSocket(ServerWebSocket socket, HttpConnection connection, AuthResult auth) {
+    new SockJsWebSocketConnection(this, socket, connection, auth).opened();
   }
 
   /** Upgrades and closes at once with a code: the SockJS client learns why, where an HTTP status would only make it fall back. */
-  public void refuseSockJsWebSocket(ServerWebSocket socket, int code, String reason) {
-    SockJsWebSocketConnection.refuse(socket, code, reason);
+  public void refuseSockJsWebSocket(ServerWebSocket socket, HttpConnection connection, int code, String reason) {
+    SockJsWebSocketConnection.refuse(socket, connection, code, reason);
   }
 
   /** Any other SockJS transport (streaming, polling), framed by vertx-web's SockJS session. */

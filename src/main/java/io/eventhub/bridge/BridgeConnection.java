@@ -210,7 +210,7 @@ public abstract class BridgeConnection implements Subscriber {
     List<OutboundFrame> frames = new ArrayList<>(missed);
     frames.addAll(replayed.unsent(arrived));
     if (!frames.isEmpty()) {
-      writeBatch(new Batch(frames));
+      writeOwnBatch(frames);
     }
     // Copies still on their way here (this instance's own delivery can trail the draining one's
     // answer) are caught for a while; per-connection work, but only just after a resume.
@@ -297,21 +297,30 @@ public abstract class BridgeConnection implements Subscriber {
       held.addAll(batch.frames());
       return batch.size();
     }
-    if (replayed != null) {
-      List<OutboundFrame> unsent = replayed.unsent(batch.frames());
-      if (unsent.isEmpty()) {
-        return 0;
-      }
-      if (unsent.size() != batch.size()) {
-        batch = new Batch(unsent);
-      }
-    }
-    if (writeQueueFull()) {
-      slowConsumer(batch.size());
+    List<OutboundFrame> unsent = replayed == null ? batch.frames() : replayed.unsent(batch.frames());
+    if (unsent.isEmpty()) {
       return 0;
     }
-    writeBatch(batch);
-    return batch.size();
+    if (writeQueueFull()) {
+      slowConsumer(unsent.size());
+      return 0;
+    }
+    if (unsent.size() == batch.size()) {
+      writeBatch(batch);
+    } else {
+      writeOwnBatch(unsent);
+    }
+    return unsent.size();
+  }
+
+  /** A batch for this connection alone (after a resume), whose bytes nobody else shares. */
+  private void writeOwnBatch(List<OutboundFrame> frames) {
+    Batch batch = new Batch(frames);
+    try {
+      writeBatch(batch);
+    } finally {
+      batch.release();
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.internal.ContextInternal;
 import io.eventhub.metrics.HubMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -33,11 +35,18 @@ public final class FanOut {
 
   private final EventBus bus;
   private final HubMetrics metrics;
+  private final long flushIntervalNanos;
   private final Map<String, AddressEntry> entries = new HashMap<>();
 
-  public FanOut(EventBus bus, HubMetrics metrics) {
+  /**
+   * {@code flushIntervalMillis}: the least time between two writes of one address's events to the
+   * connections of one event loop. An event that arrives sooner waits for the rest of the interval and
+   * goes out with the others, in one write per connection; after a quiet interval it goes at once.
+   */
+  public FanOut(EventBus bus, HubMetrics metrics, int flushIntervalMillis) {
     this.bus = bus;
     this.metrics = metrics;
+    this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis);
   }
 
   /**
@@ -163,6 +172,8 @@ public final class FanOut {
     volatile Subscriber[] subscribers = new Subscriber[0];
     final Queue<OutboundFrame> pending = new ConcurrentLinkedQueue<>();
     final AtomicBoolean scheduled = new AtomicBoolean();
+    /** Written on the group's event loop, read by the thread that enqueues. */
+    volatile long nextFlushNanos;
     int nextSubscriber;
 
     LoopGroup(String address, Context context) {
@@ -184,12 +195,18 @@ public final class FanOut {
     void enqueue(OutboundFrame frame) {
       pending.add(frame);
       if (scheduled.compareAndSet(false, true)) {
-        context.runOnContext(v -> flush());
+        long wait = nextFlushNanos - System.nanoTime();
+        if (wait <= 0) {
+          context.runOnContext(v -> flush());
+        } else {
+          ((ContextInternal) context).timer(wait, TimeUnit.NANOSECONDS).onSuccess(v -> flush());
+        }
       }
     }
 
     private void flush() {
       scheduled.set(false);
+      nextFlushNanos = System.nanoTime() + flushIntervalNanos;
       List<OutboundFrame> frames = new ArrayList<>();
       OutboundFrame frame;
       while (frames.size() < MAX_BATCH && (frame = pending.poll()) != null) {
@@ -203,8 +220,12 @@ public final class FanOut {
       }
       Batch batch = new Batch(frames);
       long written = 0;
-      for (Subscriber subscriber : subscribers) {
-        written += subscriber.deliver(batch);
+      try {
+        for (Subscriber subscriber : subscribers) {
+          written += subscriber.deliver(batch);
+        }
+      } finally {
+        batch.release();
       }
       metrics.delivered(written);
       for (OutboundFrame sent : frames) {

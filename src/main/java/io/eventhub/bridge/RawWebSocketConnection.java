@@ -3,19 +3,19 @@ package io.eventhub.bridge;
 import io.eventhub.auth.AuthResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
-import io.vertx.core.internal.buffer.BufferInternal;
 
 /** A raw WebSocket client: each bridge frame travels as one text frame. */
 final class RawWebSocketConnection extends BridgeConnection {
   private static final Buffer PING = Buffer.buffer("hb");
   private final ServerWebSocket socket;
+  private final WebSocketWire wire;
 
-  RawWebSocketConnection(Bridge bridge, ServerWebSocket socket, AuthResult auth) {
+  RawWebSocketConnection(Bridge bridge, ServerWebSocket socket, HttpConnection connection, AuthResult auth) {
     super(bridge, Vertx.currentContext(), auth, "websocket");
     this.socket = socket;
+    this.wire = new WebSocketWire(connection);
     socket.setWriteQueueMaxSize(bridge.config().writeQueueMaxBytes());
     socket.textMessageHandler(this::handleMessage);
     socket.binaryMessageHandler(buffer -> handleMessage(buffer.toString()));
@@ -25,14 +25,20 @@ final class RawWebSocketConnection extends BridgeConnection {
 
   @Override
   protected void writeFrame(OutboundFrame frame) {
-    socket.writeFrame(textFrame(frame.json()));
+    wire.write(WebSocketWire.textFrame(frame.json()));
+  }
+
+  @Override
+  protected void writeBatch(Batch batch) {
+    wire.writeShared(batch.rawWire());
   }
 
   @Override
   protected boolean writeQueueFull() {
-    return socket.writeQueueFull();
+    return wire.full();
   }
 
+  /** Vert.x writes the close frame after everything written before it: the same channel, in order. */
   @Override
   protected void closeTransport(int code, String reason) {
     socket.close((short) code, reason);
@@ -43,13 +49,5 @@ final class RawWebSocketConnection extends BridgeConnection {
     if (!closed()) {
       socket.writePing(PING);
     }
-  }
-
-  /**
-   * A text frame over the shared bytes: the slice shares memory, so no copy or re-encoding per
-   * socket. Vert.x offers text frames only from a String, which would encode the event again.
-   */
-  static WebSocketFrameImpl textFrame(Buffer utf8) {
-    return new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) utf8).getByteBuf(), true);
   }
 }

@@ -3,6 +3,7 @@ package io.eventhub.bridge;
 import io.eventhub.auth.AuthResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -17,10 +18,12 @@ final class SockJsWebSocketConnection extends BridgeConnection {
   private static final Buffer OPEN = Buffer.buffer("o");
   private static final Buffer HEARTBEAT = Buffer.buffer("h");
   private final ServerWebSocket socket;
+  private final WebSocketWire wire;
 
-  SockJsWebSocketConnection(Bridge bridge, ServerWebSocket socket, AuthResult auth) {
+  SockJsWebSocketConnection(Bridge bridge, ServerWebSocket socket, HttpConnection connection, AuthResult auth) {
     super(bridge, Vertx.currentContext(), auth, "sockjs-websocket");
     this.socket = socket;
+    this.wire = new WebSocketWire(connection);
     socket.setWriteQueueMaxSize(bridge.config().writeQueueMaxBytes());
     socket.textMessageHandler(this::handleSockJsFrame);
     socket.closeHandler(v -> onTransportClosed());
@@ -61,12 +64,12 @@ final class SockJsWebSocketConnection extends BridgeConnection {
 
   @Override
   protected void writeBatch(Batch batch) {
-    write(batch.sockJsFrame());
+    wire.writeShared(batch.sockJsWire());
   }
 
   @Override
   protected boolean writeQueueFull() {
-    return socket.writeQueueFull();
+    return wire.full();
   }
 
   @Override
@@ -82,9 +85,10 @@ final class SockJsWebSocketConnection extends BridgeConnection {
     }
   }
 
-  static void refuse(ServerWebSocket socket, int code, String reason) {
-    socket.writeFrame(RawWebSocketConnection.textFrame(OPEN));
-    socket.writeFrame(RawWebSocketConnection.textFrame(closeFrame(code, reason)));
+  static void refuse(ServerWebSocket socket, HttpConnection connection, int code, String reason) {
+    WebSocketWire wire = new WebSocketWire(connection);
+    wire.write(WebSocketWire.textFrame(OPEN));
+    wire.write(WebSocketWire.textFrame(closeFrame(code, reason)));
     socket.close();
   }
 
@@ -93,6 +97,6 @@ final class SockJsWebSocketConnection extends BridgeConnection {
   }
 
   private void write(Buffer frame) {
-    socket.writeFrame(RawWebSocketConnection.textFrame(frame));
+    wire.write(WebSocketWire.textFrame(frame));
   }
 }

@@ -154,7 +154,7 @@ public final class HubServerVerticle extends VerticleBase {
         JsonErrors.send(ctx.response(), auth.status(), auth.error(), auth.message());
         return;
       }
-      ctx.request().toWebSocket().onSuccess(socket -> bridge.attachRaw(socket, auth));
+      ctx.request().toWebSocket().onSuccess(socket -> bridge.attachRaw(socket, ctx.request().connection(), auth));
     });
   }
 
@@ -169,9 +169,9 @@ public final class HubServerVerticle extends VerticleBase {
       AuthResult auth = result.result();
       ctx.request().toWebSocket().onSuccess(socket -> {
         if (auth.admitted()) {
-          bridge.attachSockJsWebSocket(socket, auth);
+          bridge.attachSockJsWebSocket(socket, ctx.request().connection(), auth);
         } else {
-          bridge.refuseSockJsWebSocket(socket, auth.closeCode(), auth.message());
+          bridge.refuseSockJsWebSocket(socket, ctx.request().connection(), auth.closeCode(), auth.message());
         }
       });
     });
