@@ -4,6 +4,7 @@ import io.eventhub.auth.Authenticator;
 import io.eventhub.auth.SessionRevocation;
 import io.eventhub.auth.SessionStore;
 import io.eventhub.bridge.Bridge;
+import io.eventhub.bridge.DeliveryLag;
 import io.eventhub.bridge.Publisher;
 import io.eventhub.cluster.SubscribedAddresses;
 import io.eventhub.database.Database;
@@ -48,7 +49,8 @@ public final class Hub {
     this.metrics = new HubMetrics(registry);
     this.config = config;
     this.bridge = new Bridge(vertx, config.bridge(), metrics,
-        new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics),
+        new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics,
+            new DeliveryLag(config.bridge().maxDeliveryLagMillis())),
         config.shutdown().effectiveHandoverSeconds());
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
   }

@@ -30,7 +30,7 @@ public final class Bridge {
     this.config = config;
     this.metrics = metrics;
     this.publisher = publisher;
-    this.fanOut = new FanOut(vertx.eventBus(), metrics, config.flushIntervalMillis());
+    this.fanOut = new FanOut(vertx.eventBus(), metrics, config.flushIntervalMillis(), publisher.lag());
     this.connections = new Connections(metrics);
     this.handover = new Handover(vertx.eventBus(), fanOut, metrics, handoverSeconds);
     metrics.gauge("eventhub.subscriptions", "Subscriptions of open connections", fanOut::subscriptionCount);

@@ -232,6 +232,11 @@ public abstract class BridgeConnection implements Subscriber {
       refuse(ErrorCode.ACCESS_DENIED, "not allowed to publish to " + frame.address(), null);
       return;
     }
+    if (bridge.publisher().lag().refusing()) {
+      refuse(ErrorCode.OVERLOADED, "the hub is behind with its deliveries; publish again in "
+          + bridge.publisher().lag().retryAfterSeconds() + " s", null);
+      return;
+    }
     bridge.publisher().publish(frame.address(), frame.body(), frame.deliveryOptions(), "client");
   }
 

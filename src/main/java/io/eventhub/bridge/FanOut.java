@@ -36,6 +36,7 @@ public final class FanOut {
   private final EventBus bus;
   private final HubMetrics metrics;
   private final long flushIntervalNanos;
+  private final DeliveryLag lag;
   private final Map<String, AddressEntry> entries = new HashMap<>();
 
   /**
@@ -43,10 +44,11 @@ public final class FanOut {
    * connections of one event loop. An event that arrives sooner waits for the rest of the interval and
    * goes out with the others, in one write per connection; after a quiet interval it goes at once.
    */
-  public FanOut(EventBus bus, HubMetrics metrics, int flushIntervalMillis) {
+  public FanOut(EventBus bus, HubMetrics metrics, int flushIntervalMillis, DeliveryLag lag) {
     this.bus = bus;
     this.metrics = metrics;
     this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis);
+    this.lag = lag;
   }
 
   /**
@@ -88,7 +90,8 @@ public final class FanOut {
     final MessageConsumer<Object> consumer;
     /** Copy-on-write: read lock-free by the consumer, replaced under the FanOut lock. */
     volatile LoopGroup[] groups = new LoopGroup[0];
-    int subscribers;
+    /** Read without the lock by the consumer, for the count of connections that miss a dropped event. */
+    volatile int subscribers;
     private int nextGroup;
 
     AddressEntry(String address) {
@@ -136,10 +139,15 @@ public final class FanOut {
         current[Math.floorMod(nextGroup++, current.length)].deliverOne(message);
         return;
       }
+      long stamp = publishedAt(message);
+      if (lag.shedding()) {
+        metrics.dropped("overload", subscribers);
+        return;
+      }
       OutboundFrame frame;
       try {
         frame = OutboundFrame.rec(address, message.body(), message.headers(), null)
-            .publishedAt(publishedAt(message));
+            .publishedAt(stamp).since(since(stamp));
       } catch (RuntimeException e) {
         log.warn("Dropped an event on {} whose body cannot be encoded as JSON: {}", address, e.toString());
         return;
@@ -162,6 +170,12 @@ public final class FanOut {
     } catch (NumberFormatException e) {
       return 0;
     }
+  }
+
+  /** The publish stamp on the nanoTime scale, so that time spent in the event loops' queues counts too. */
+  private static long since(long publishedAtMicros) {
+    long now = System.nanoTime();
+    return publishedAtMicros <= 0 ? now : now - Math.max(0, HubMetrics.epochMicros() - publishedAtMicros) * 1000;
   }
 
   /** The connections on one address that live on one event loop. */
@@ -193,6 +207,7 @@ public final class FanOut {
     }
 
     void enqueue(OutboundFrame frame) {
+      lag.queued();
       pending.add(frame);
       if (scheduled.compareAndSet(false, true)) {
         long wait = nextFlushNanos - System.nanoTime();
@@ -218,6 +233,7 @@ public final class FanOut {
       if (frames.isEmpty()) {
         return;
       }
+      lag.taken(frames.size(), frames.get(0).sinceNanos());
       Batch batch = new Batch(frames);
       long written = 0;
       try {

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 public final class OutboundFrame {
   private final Buffer json;
   private long publishedAtMicros;
+  private long sinceNanos;
   private volatile Buffer sockJsElement;
   private volatile Buffer sockJsFrame;
 
@@ -82,6 +83,19 @@ public final class OutboundFrame {
 
   OutboundFrame publishedAt(long micros) {
     this.publishedAtMicros = micros;
+    return this;
+  }
+
+  /**
+   * Since when the event has been on its way, on the {@link System#nanoTime()} scale: its publish
+   * stamp where it has one, else when this instance's fan-out took it from the bus.
+   */
+  long sinceNanos() {
+    return sinceNanos;
+  }
+
+  OutboundFrame since(long nanos) {
+    this.sinceNanos = nanos;
     return this;
   }
 

@@ -14,12 +14,19 @@ public final class Publisher {
   private final EventBus bus;
   private final SubscribedAddresses subscribed;
   private final HubMetrics metrics;
+  private final DeliveryLag lag;
 
   /** {@code subscribed} is null without clustering. */
-  public Publisher(EventBus bus, SubscribedAddresses subscribed, HubMetrics metrics) {
+  public Publisher(EventBus bus, SubscribedAddresses subscribed, HubMetrics metrics, DeliveryLag lag) {
     this.bus = bus;
     this.subscribed = subscribed;
     this.metrics = metrics;
+    this.lag = lag;
+  }
+
+  /** This instance's delivery runs late: publishers are refused until it catches up. */
+  public DeliveryLag lag() {
+    return lag;
   }
 
   public void publish(String address, Object body, DeliveryOptions options, String source) {

@@ -89,6 +89,12 @@ public final class PublishApi {
       JsonErrors.send(ctx.response(), 400, problem.code(), problem.message());
       return;
     }
+    if (publisher.lag().refusing()) {
+      // Before anything is published: a refused batch is refused whole, so a retry sends no duplicates.
+      ctx.response().putHeader("retry-after", Long.toString(publisher.lag().retryAfterSeconds()));
+      JsonErrors.send(ctx.response(), 503, "overloaded", "the hub is behind with its deliveries; retry later");
+      return;
+    }
     for (Event event : events) {
       publisher.publish(event.address, event.body, event.options, "api");
     }
