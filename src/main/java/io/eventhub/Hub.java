@@ -43,6 +43,13 @@ public final class Hub {
   private Database database;
   private SessionStore sessions;
 
+  /**
+   * Events waiting on the event loops beyond which events arriving from the bus are dropped: publishers
+   * through the hub are refused long before (bridge.maxDeliveryLagMillis), so only events put on the
+   * bus by others can get here. About 50 MB of queued events.
+   */
+  private static final int MAX_WAITING_EVENTS = 100_000;
+
   private Hub(Vertx vertx, PrometheusMeterRegistry registry, HubConfig config) {
     this.vertx = vertx;
     this.registry = registry;
@@ -50,7 +57,7 @@ public final class Hub {
     this.config = config;
     this.bridge = new Bridge(vertx, config.bridge(), metrics,
         new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics,
-            new DeliveryLag(config.bridge().maxDeliveryLagMillis())),
+            new DeliveryLag(config.bridge().maxDeliveryLagMillis(), MAX_WAITING_EVENTS)),
         config.shutdown().effectiveHandoverSeconds());
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
   }

@@ -4,34 +4,41 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How far behind this instance's delivery runs: how old the events written lately were (since their
- * publish), while more events are waiting. Over {@code bridge.maxDeliveryLagMillis} the hub refuses
- * publishers (they learn it at once and can retry); over twice that it drops what arrives from the bus
- * besides, so neither memory nor latency grows without bound while more is offered than it can write.
+ * How far behind this instance's delivery runs, so that publishers learn it at once instead of
+ * filling a queue: events are refused ({@code bridge.maxDeliveryLagMillis}) when those written lately
+ * were older than that since their publish, or when what waits on the event loops would take longer
+ * than that to write at the recent cost per event. Refusing is what holds latency and memory; only
+ * events that arrive from the bus regardless (nobody to refuse) beyond a hard cap are dropped.
  */
 public final class DeliveryLag {
-  private final long refuseAfterNanos;
+  private final long maxLagNanos;
+  private final int maxWaiting;
   private final AtomicInteger waiting = new AtomicInteger();
-  private volatile long lastLagNanos;
-  private volatile long lastLagAtNanos;
+  private volatile long lagNanos;
+  private volatile long lagAtNanos;
+  /** Recent cost of writing one event to the connections of one loop group (moving average). */
+  private volatile long nanosPerEvent;
 
-  public DeliveryLag(int maxDeliveryLagMillis) {
-    this.refuseAfterNanos = TimeUnit.MILLISECONDS.toNanos(maxDeliveryLagMillis);
+  /** {@code maxWaiting}: events queued on the event loops beyond which arriving ones are dropped. */
+  public DeliveryLag(int maxDeliveryLagMillis, int maxWaiting) {
+    this.maxLagNanos = TimeUnit.MILLISECONDS.toNanos(maxDeliveryLagMillis);
+    this.maxWaiting = maxWaiting;
   }
 
-  /** New events should be refused: the ones already here are late. */
+  /** New events should be refused: the ones already here are, or will be, late. */
   public boolean refusing() {
-    return waiting.get() > 0 && lastLagNanos > refuseAfterNanos;
-  }
-
-  /** Events arriving now would only add to the delay: drop them. */
-  boolean shedding() {
-    return waiting.get() > 0 && lastLagNanos > 2 * refuseAfterNanos;
+    return recentLagNanos() > maxLagNanos || (long) waiting.get() * nanosPerEvent > maxLagNanos;
   }
 
   /** Seconds a refused publisher should wait, for Retry-After. */
   public long retryAfterSeconds() {
-    return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(lastLagNanos));
+    long expected = Math.max(recentLagNanos(), (long) waiting.get() * nanosPerEvent);
+    return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(expected));
+  }
+
+  /** The queue is at its cap: an arriving event can only be dropped. */
+  boolean shedding() {
+    return waiting.get() >= maxWaiting;
   }
 
   void queued() {
@@ -39,17 +46,23 @@ public final class DeliveryLag {
   }
 
   /**
-   * {@code count} events, the oldest on its way since {@code sinceNanos}, are being written now. The
-   * largest lag of the last {@code maxDeliveryLagMillis} stands, so one loop keeping up does not hide
-   * another that is behind.
+   * {@code count} events, the oldest on its way since {@code sinceNanos}, were written in
+   * {@code writeNanos}. The largest lag of the last {@code maxDeliveryLagMillis} stands, so one loop
+   * keeping up does not hide another that is behind.
    */
-  void taken(int count, long sinceNanos) {
+  void taken(int count, long sinceNanos, long writeNanos) {
     waiting.addAndGet(-count);
     long now = System.nanoTime();
-    long lag = now - sinceNanos;
-    if (lag >= lastLagNanos || now - lastLagAtNanos > refuseAfterNanos) {
-      lastLagNanos = lag;
-      lastLagAtNanos = now;
+    long lag = now - writeNanos - sinceNanos;
+    if (lag >= lagNanos || now - lagAtNanos > maxLagNanos) {
+      lagNanos = lag;
+      lagAtNanos = now;
     }
+    long perEvent = writeNanos / count;
+    nanosPerEvent = nanosPerEvent == 0 ? perEvent : nanosPerEvent + (perEvent - nanosPerEvent) / 8;
+  }
+
+  private long recentLagNanos() {
+    return System.nanoTime() - lagAtNanos <= maxLagNanos ? lagNanos : 0;
   }
 }

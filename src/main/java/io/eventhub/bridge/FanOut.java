@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -100,9 +102,10 @@ public final class FanOut {
     }
 
     void add(Subscriber subscriber) {
-      LoopGroup group = groupFor(subscriber.context());
+      Context loop = loopOf(subscriber);
+      LoopGroup group = groupFor(loop);
       if (group == null) {
-        group = new LoopGroup(address, subscriber.context());
+        group = new LoopGroup(address, loop);
         groups = append(groups, group);
       }
       group.add(subscriber);
@@ -110,12 +113,12 @@ public final class FanOut {
     }
 
     boolean remove(Subscriber subscriber) {
-      LoopGroup group = groupFor(subscriber.context());
+      LoopGroup group = groupFor(loopOf(subscriber));
       if (group == null || !group.remove(subscriber)) {
         return false;
       }
       subscribers--;
-      if (group.subscribers.length == 0) {
+      if (group.members.isEmpty()) {
         groups = Arrays.stream(groups).filter(g -> g != group).toArray(LoopGroup[]::new);
       }
       return true;
@@ -178,12 +181,25 @@ public final class FanOut {
     return publishedAtMicros <= 0 ? now : now - Math.max(0, HubMetrics.epochMicros() - publishedAtMicros) * 1000;
   }
 
+  /**
+   * The event loop's own context: a connection's context is a duplicate made for the request it came
+   * in on, one per connection, so grouping by it would make a group (and a task per event) per connection.
+   */
+  private static Context loopOf(Subscriber subscriber) {
+    return ((ContextInternal) subscriber.context()).unwrap();
+  }
+
   /** The connections on one address that live on one event loop. */
   private final class LoopGroup {
     final String address;
     final Context context;
-    /** Copy-on-write, so a delivery that closes a connection cannot disturb the loop over the others. */
-    volatile Subscriber[] subscribers = new Subscriber[0];
+    /** Changed under the FanOut lock. */
+    final Set<Subscriber> members = new LinkedHashSet<>();
+    /**
+     * What deliveries iterate, so that a delivery that closes a connection cannot disturb the loop over
+     * the others; rebuilt on the first delivery after a change, not on every subscribe.
+     */
+    volatile Subscriber[] snapshot;
     final Queue<OutboundFrame> pending = new ConcurrentLinkedQueue<>();
     final AtomicBoolean scheduled = new AtomicBoolean();
     /** Written on the group's event loop, read by the thread that enqueues. */
@@ -196,14 +212,24 @@ public final class FanOut {
     }
 
     void add(Subscriber subscriber) {
-      subscribers = append(subscribers, subscriber);
+      members.add(subscriber);
+      snapshot = null;
     }
 
     boolean remove(Subscriber subscriber) {
-      Subscriber[] before = subscribers;
-      Subscriber[] after = Arrays.stream(before).filter(s -> s != subscriber).toArray(Subscriber[]::new);
-      subscribers = after;
-      return after.length != before.length;
+      snapshot = null;
+      return members.remove(subscriber);
+    }
+
+    Subscriber[] subscribers() {
+      Subscriber[] current = snapshot;
+      if (current == null) {
+        synchronized (FanOut.this) {
+          current = members.toArray(new Subscriber[0]);
+          snapshot = current;
+        }
+      }
+      return current;
     }
 
     void enqueue(OutboundFrame frame) {
@@ -233,15 +259,16 @@ public final class FanOut {
       if (frames.isEmpty()) {
         return;
       }
-      lag.taken(frames.size(), frames.get(0).sinceNanos());
       Batch batch = new Batch(frames);
       long written = 0;
+      long start = System.nanoTime();
       try {
-        for (Subscriber subscriber : subscribers) {
+        for (Subscriber subscriber : subscribers()) {
           written += subscriber.deliver(batch);
         }
       } finally {
         batch.release();
+        lag.taken(frames.size(), frames.get(0).sinceNanos(), System.nanoTime() - start);
       }
       metrics.delivered(written);
       for (OutboundFrame sent : frames) {
@@ -253,7 +280,7 @@ public final class FanOut {
 
     void deliverOne(Message<Object> message) {
       context.runOnContext(v -> {
-        Subscriber[] current = subscribers;
+        Subscriber[] current = subscribers();
         if (current.length == 0) {
           message.fail(ReplyFailure.NO_HANDLERS.toInt(), "no client subscribed to " + address);
           return;

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -59,6 +60,7 @@ public final class Benchmark {
         run(server, path, "fan-out 4000x50", s -> fanOut(vertx, s, path, 4000, 50));
         run(server, path, "fan-out 4000x200", s -> fanOut(vertx, s, path, 4000, 200));
         run(server, path, "saturation 1000", s -> saturation(vertx, s, path, 1000));
+        run(server, path, "overload 1000x2000", s -> overload(vertx, s, path, 1000, 2000));
         run(server, path, "handshake 2000", s -> handshakes(vertx, s, path, 2000, SESSIONS));
         run(server, path, "cross-instance 1000x50", true, s -> crossInstance(vertx, s, path, 1000, 50));
         run(server, path, "cross-instance 1000x200", true, s -> crossInstance(vertx, s, path, 1000, 200));
@@ -137,6 +139,14 @@ public final class Benchmark {
     });
   }
 
+  /**
+   * Offered far more than one core can write (2,000 events/s to 1,000 clients: 2 million deliveries/s):
+   * the server's peak resident memory, what it refused, and the latency of what it delivered.
+   */
+  private static void overload(Vertx vertx, Server server, String path, int clients, int rate) throws Exception {
+    measure("overload", vertx, server, path, clients, rate, atRate(rate));
+  }
+
   /** How a run publishes; returns the number of events it published. */
   interface Publishing {
     int publish(WebSocket publisher, LoadClients load) throws Exception;
@@ -146,16 +156,49 @@ public final class Benchmark {
                               Publishing publishing) throws Exception {
     LoadClients load = subscribed(vertx, server, path, clients);
     WebSocket publisher = publisher(vertx, server.publishPort);
+    AtomicInteger refused = new AtomicInteger();
+    publisher.textMessageHandler(text -> {
+      if (text.contains("\"overloaded\"")) {
+        refused.incrementAndGet();
+      }
+    });
     long serverCpu = server.cpuNanos();
     long ownCpu = ownCpuNanos();
+    PeakMemory peak = new PeakMemory(server);
     load.startRecording();
     long start = System.nanoTime();
-    long expected = (long) publishing.publish(publisher, load) * clients;
+    int published = publishing.publish(publisher, load);
+    publisher.close().await(); // the hub's last refusals are in
+    long expected = (long) (published - refused.get()) * clients;
     awaitDeliveries(load, expected, 15);
     double elapsed = (System.nanoTime() - start) / 1e9;
+    peak.stop();
     record(scenario, server, path, clients, rate, load, expected, elapsed, serverCpu, ownCpu);
-    publisher.close();
+    results.get(results.size() - 1).put("refused", refused.get()).put("peakRssMiB", peak.peakBytes / (1024 * 1024));
     load.close();
+  }
+
+  /** The server's largest resident memory while a run lasts, sampled every 50 ms. */
+  private static final class PeakMemory {
+    private final Thread sampler;
+    private volatile boolean running = true;
+    volatile long peakBytes;
+
+    PeakMemory(Server server) {
+      sampler = new Thread(() -> {
+        while (running) {
+          peakBytes = Math.max(peakBytes, server.rssBytes());
+          LockSupport.parkNanos(50_000_000L);
+        }
+      });
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      sampler.join();
+    }
   }
 
   /**
@@ -304,6 +347,14 @@ public final class Benchmark {
             hub.getLong("connectsPerSecond"), base.getLong("rssBytesPerConnection", 0L), base.getLong("connectsPerSecond", 0L));
         continue;
       }
+      if (hub.getString("scenario").equals("overload")) {
+        System.out.printf("%-10s %-6s %6d %5d | %,d del/s, %d refused, %d lost, p99 %.1f ms, peak %d MiB | baseline %,d del/s, %d lost, p99 %.1f ms, peak %d MiB%n",
+            "overload", hub.getString("path"), hub.getInteger("clients"), hub.getInteger("rate"),
+            hub.getLong("deliveriesPerSecond"), hub.getInteger("refused"), hub.getLong("lost"), hub.getDouble("p99ms"),
+            hub.getLong("peakRssMiB"), base.getLong("deliveriesPerSecond", 0L), base.getLong("lost", 0L),
+            base.getDouble("p99ms", 0.0), base.getLong("peakRssMiB", 0L));
+        continue;
+      }
       double hubCpu = hub.getDouble("serverCpuMsPer1000");
       double baseCpu = base.getDouble("serverCpuMsPer1000", 0.0);
       System.out.printf("%-10s %-6s %6d %5d | %,10d %7d %8.1f %9.2f | %,10d %8.1f %9.2f | %6.2f%s%n",
@@ -400,7 +451,9 @@ public final class Benchmark {
       while ((line = reader.readLine()) != null) {
         if (line.startsWith("READY ")) {
           int port = Integer.parseInt(line.substring(6).trim());
-          Thread drain = new Thread(() -> reader.lines().forEach(l -> { }));
+          // -Dbench.serverLog=true shows what the servers log.
+          boolean show = Boolean.getBoolean("bench.serverLog");
+          Thread drain = new Thread(() -> reader.lines().filter(l -> show).forEach(l -> System.out.println(kind + "> " + l)));
           drain.setDaemon(true);
           drain.start();
           return new Started(process, port);
