@@ -208,11 +208,14 @@ public final class Benchmark {
     long start = System.nanoTime();
     LoadClients load = subscribed(vertx, server, path, clients);
     double connectRate = clients / ((System.nanoTime() - start) / 1e9);
+    // Idle means idle: a server that fell behind on the probes still holds them.
+    boolean quiet = server.awaitQuiet(30);
     long rssNoGc = server.rssBytes();
     long liveAfter = server.liveHeapBytes("after");
     long rssAfter = server.rssBytes();
     JsonObject result = base("idle", server, path, clients, 0)
         .put("connected", load.size())
+        .put("quiet", quiet)
         .put("connectsPerSecond", Math.round(connectRate))
         .put("rssBytesPerConnection", (rssAfter - rssBefore) / clients)
         .put("rssBytesPerConnectionBeforeGc", (rssNoGc - rssBefore) / clients)
@@ -449,6 +452,19 @@ public final class Benchmark {
       new io.vertx.core.json.JsonArray(entrypoint.substring("ENTRYPOINT ".length())).stream().map(String::valueOf)
           .filter(arg -> arg.startsWith("-X") || arg.startsWith("-D")).forEach(flags::add);
       return flags;
+    }
+
+    /** Waits (at most {@code maxSeconds}) until the server uses under 5 % of its core over half a second. */
+    boolean awaitQuiet(int maxSeconds) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+      while (System.nanoTime() < deadline) {
+        long before = cpuNanos();
+        Thread.sleep(500);
+        if (cpuNanos() - before < 25_000_000L) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** User + system CPU of the server processes, from /proc. */
