@@ -2,7 +2,9 @@ package io.eventhub.auth;
 
 import io.eventhub.config.HubConfig;
 import io.vertx.core.Future;
-import io.vertx.core.http.Cookie;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,9 +84,9 @@ public final class Authenticator {
   /** The session id the request carries, by the configured sources in order; null if none. */
   String sessionId(HttpServerRequest request) {
     if (!config.cookie().isEmpty()) {
-      Cookie cookie = request.getCookie(config.cookie());
-      if (cookie != null && !cookie.getValue().isEmpty()) {
-        return cookie.getValue();
+      String cookie = cookie(request, config.cookie());
+      if (cookie != null && !cookie.isEmpty()) {
+        return cookie;
       }
     }
     if (!config.queryParam().isEmpty()) {
@@ -98,6 +100,24 @@ public final class Authenticator {
       if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
         String token = authorization.substring(7).trim();
         return token.isEmpty() ? null : token;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The cookie's value, decoded as {@code request.getCookie} decodes it (Netty's strict decoder, the
+   * first of a name wins) but without its cookie jar: that would stay on the request, which an
+   * upgraded WebSocket keeps for as long as the connection lives (~200 bytes per connection).
+   */
+  static String cookie(HttpServerRequest request, String name) {
+    String header = request.getHeader(HttpHeaders.COOKIE);
+    if (header == null) {
+      return null;
+    }
+    for (Cookie cookie : ServerCookieDecoder.STRICT.decode(header)) {
+      if (cookie.name().equals(name)) {
+        return cookie.value();
       }
     }
     return null;

@@ -76,6 +76,12 @@ public final class HubServerVerticle extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setMaxWebSocketFrameSize(webSocketLimit())
         .setMaxWebSocketMessageSize(webSocketLimit())
+        // WebSocket compression off: every browser offers permessage-deflate, and with it each
+        // connection keeps a zlib deflater (~100 KB of native memory once the first event went out,
+        // 127 KB instead of ~30 KB per idle client measured) and compresses every event again,
+        // where the fan-out writes the same pre-built bytes to all sockets.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setCompressionSupported(true);
     if (config.tls().enabled()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

@@ -234,15 +234,32 @@ public final class Benchmark {
 
   static final int SESSIONS = 200;
 
-  private static void idle(Vertx vertx, Server server, String path, int clients) {
+  /**
+   * 10,000 idle clients, connected, logged in and subscribed (a probe event has reached every one).
+   * Memory is read as an operator sees it after the server has collected its garbage: a full GC in
+   * the server JVM ({@code jcmd GC.class_histogram}, which also gives the live heap) before and after,
+   * then its resident set. {@code -Dbench.diag=true} also writes the class histograms and, when the
+   * server runs with {@code -XX:NativeMemoryTracking=summary} ({@code -Dbench.serverJvmArgs}), the
+   * native memory summaries to target/bench-idle-*.txt.
+   */
+  private static void idle(Vertx vertx, Server server, String path, int clients) throws Exception {
+    long liveBefore = server.liveHeapBytes("before");
     long rssBefore = server.rssBytes();
-    LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
-    double connectRate = load.connect(clients, 200, "");
-    System.gc();
+    long start = System.nanoTime();
+    LoadClients load = subscribed(vertx, server, path, clients);
+    double connectRate = clients / ((System.nanoTime() - start) / 1e9);
+    // Idle means idle: a server that fell behind on the probes still holds them.
+    boolean quiet = server.awaitQuiet(30);
+    long rssNoGc = server.rssBytes();
+    long liveAfter = server.liveHeapBytes("after");
     long rssAfter = server.rssBytes();
     JsonObject result = base("idle", server, path, clients, 0)
+        .put("connected", load.size())
+        .put("quiet", quiet)
         .put("connectsPerSecond", Math.round(connectRate))
         .put("rssBytesPerConnection", (rssAfter - rssBefore) / clients)
+        .put("rssBytesPerConnectionBeforeGc", (rssNoGc - rssBefore) / clients)
+        .put("liveHeapBytesPerConnection", (liveAfter - liveBefore) / clients)
         .put("rssMiB", rssAfter / (1024 * 1024));
     emit(result);
     load.close();
@@ -342,9 +359,11 @@ public final class Benchmark {
         continue;
       }
       if (hub.getString("scenario").equals("idle")) {
-        System.out.printf("%-10s %-6s %6d %5s | %,d B/conn RSS, %d connects/s | baseline %,d B/conn, %d connects/s%n",
+        System.out.printf("%-10s %-6s %6d %5s | %,d B/conn RSS, %,d live heap, %d connects/s | baseline %,d B/conn, %,d live heap, %d connects/s%n",
             "idle", hub.getString("path"), hub.getInteger("clients"), "-", hub.getLong("rssBytesPerConnection"),
-            hub.getLong("connectsPerSecond"), base.getLong("rssBytesPerConnection", 0L), base.getLong("connectsPerSecond", 0L));
+            hub.getLong("liveHeapBytesPerConnection"), hub.getLong("connectsPerSecond"),
+            base.getLong("rssBytesPerConnection", 0L), base.getLong("liveHeapBytesPerConnection", 0L),
+            base.getLong("connectsPerSecond", 0L));
         continue;
       }
       if (hub.getString("scenario").equals("overload")) {
@@ -404,8 +423,11 @@ public final class Benchmark {
     /** Where the publisher connects: the same server, or the other member of a cluster. */
     final int publishPort;
 
-    private Server(String kind, List<Process> processes, int port, int publishPort) {
+    final String path;
+
+    private Server(String kind, String path, List<Process> processes, int port, int publishPort) {
       this.kind = kind;
+      this.path = path;
       this.processes = processes;
       this.port = port;
       this.publishPort = publishPort;
@@ -413,7 +435,7 @@ public final class Benchmark {
 
     static Server start(String kind, String path) throws IOException {
       Started one = launch(kind, path, kind.equals("hub") ? List.of(BenchServer.hubConfig(database).encode()) : List.of());
-      return new Server(kind, List.of(one.process), one.port, one.port);
+      return new Server(kind, path, List.of(one.process), one.port, one.port);
     }
 
     /** Two members on loopback Hazelcast ports (static member list). */
@@ -429,14 +451,19 @@ public final class Benchmark {
             : List.of(Integer.toString(port), members);
         started.add(launch(kind, path, args));
       }
-      return new Server(kind, started.stream().map(Started::process).toList(), started.get(1).port, started.get(0).port);
+      return new Server(kind, path, started.stream().map(Started::process).toList(), started.get(1).port, started.get(0).port);
     }
 
     private record Started(Process process, int port) {}
 
     private static Started launch(String kind, String path, List<String> args) throws IOException {
       List<String> command = new ArrayList<>(List.of("taskset", "-c", "0",
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+          Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      command.addAll(productionJvmFlags());
+      String extra = System.getProperty("bench.serverJvmArgs", "");
+      if (!extra.isBlank()) {
+        command.addAll(List.of(extra.trim().split("\\s+")));
+      }
       if (Boolean.getBoolean("bench.jfr")) {
         command.add("-XX:StartFlightRecording=settings=profile,filename=target/bench-" + kind + "-" + path
             + "-" + System.nanoTime() + ".jfr");
@@ -462,6 +489,34 @@ public final class Benchmark {
       throw new IOException(kind + " server did not start");
     }
 
+    /**
+     * Hub and baseline alike run with the JVM flags the image ships (k8s/image/Containerfile's
+     * ENTRYPOINT), sized as in the production overlay: -XX:MaxRAM=2g stands for its 2 GiB memory limit
+     * (this machine's 24 GiB would otherwise size the heap, 384 MB of it from the start).
+     */
+    static List<String> productionJvmFlags() throws IOException {
+      String entrypoint = Files.readAllLines(Path.of("k8s", "image", "Containerfile")).stream()
+          .filter(line -> line.startsWith("ENTRYPOINT ")).findFirst()
+          .orElseThrow(() -> new IOException("no ENTRYPOINT in k8s/image/Containerfile"));
+      List<String> flags = new ArrayList<>(List.of("-XX:MaxRAM=2g"));
+      new io.vertx.core.json.JsonArray(entrypoint.substring("ENTRYPOINT ".length())).stream().map(String::valueOf)
+          .filter(arg -> arg.startsWith("-X") || arg.startsWith("-D")).forEach(flags::add);
+      return flags;
+    }
+
+    /** Waits (at most {@code maxSeconds}) until the server uses under 5 % of its core over half a second. */
+    boolean awaitQuiet(int maxSeconds) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+      while (System.nanoTime() < deadline) {
+        long before = cpuNanos();
+        Thread.sleep(500);
+        if (cpuNanos() - before < 25_000_000L) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     /** User + system CPU of the server processes, from /proc. */
     long cpuNanos() {
       long ticks = 0;
@@ -474,6 +529,44 @@ public final class Benchmark {
         }
       }
       return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    }
+
+    /**
+     * The server's live heap: {@code jcmd GC.class_histogram} collects first (a full GC in the server,
+     * not in this JVM), then counts what is left. With -Dbench.diag=true the histogram (and the native
+     * memory summary, when tracking is on) is kept in target/bench-idle-KIND-PATH-LABEL-*.txt.
+     */
+    long liveHeapBytes(String label) throws IOException, InterruptedException {
+      long total = 0;
+      for (Process process : processes) {
+        String histogram = jcmd(process, "GC.class_histogram");
+        String[] last = histogram.strip().lines().reduce((a, b) -> b).orElse("").trim().split("\\s+");
+        if (!last[0].equals("Total")) {
+          throw new IOException("unexpected class histogram: " + histogram.lines().limit(3).toList());
+        }
+        total += Long.parseLong(last[2]);
+        if (Boolean.getBoolean("bench.diag")) {
+          String name = "target/bench-idle-" + kind + "-" + path + "-" + label + "-" + process.pid();
+          Files.writeString(Path.of(name + "-histo.txt"), histogram);
+          String nmt = jcmd(process, "VM.native_memory", "summary");
+          if (!nmt.contains("not enabled")) {
+            Files.writeString(Path.of(name + "-nmt.txt"), nmt);
+          }
+        }
+      }
+      return total;
+    }
+
+    private static String jcmd(Process process, String... command) throws IOException, InterruptedException {
+      List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+          Long.toString(process.pid())));
+      args.addAll(List.of(command));
+      Process jcmd = new ProcessBuilder(args).redirectErrorStream(true).start();
+      String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+        throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out);
+      }
+      return out;
     }
 
     long rssBytes() {

@@ -3,6 +3,10 @@ package io.eventhub.http;
 import io.eventhub.testing.ClientVertx;
 import io.eventhub.testing.TestHub;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Health, the SockJS greeting and info, the demo page and the hosted scripts, over HTTP. */
@@ -67,6 +72,23 @@ class HttpEndpointsTest {
     String page = get("/").bodyAsString();
     assertTrue(page.contains("/eventbus/sockjs.min.js") && page.contains("/eventbus/client.js")
         && page.contains("demo.news"), "the demo page loads the hosted client and subscribes");
+  }
+
+  @Test
+  @DisplayName("WebSocket compression is declined on both paths, though the client offers it as browsers do (a zlib deflater per connection)")
+  void noWebSocketCompression() {
+    WebSocketClient client = ClientVertx.get().createWebSocketClient(new WebSocketClientOptions()
+        .setTryUsePerMessageCompression(true).setTryUsePerFrameCompression(true));
+    try {
+      for (String uri : new String[] {"/eventbus/websocket", "/eventbus/000/compression/websocket"}) {
+        WebSocket ws = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(hub.port())
+            .setURI(uri)).await();
+        assertNull(ws.headers().get("sec-websocket-extensions"), uri);
+        ws.close().await();
+      }
+    } finally {
+      client.close().await();
+    }
   }
 
   @Test
