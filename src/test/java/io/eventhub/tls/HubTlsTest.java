@@ -15,8 +15,12 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,7 +35,7 @@ class HubTlsTest {
 
   @Test
   @DisplayName("with tls.enabled the hub serves HTTPS and WSS with the PEM chain and key")
-  void servesTls() {
+  void servesTls() throws InterruptedException {
     try (TestHub hub = TestHub.start(tls(certs.chain(), certs.leafKey))) {
       WebClient https = WebClient.create(ClientVertx.get(), new WebClientOptions().setSsl(true).setTrustAll(true)
           .setVerifyHost(false));
@@ -41,8 +45,22 @@ class HubTlsTest {
       var socket = ClientVertx.call(() -> wss.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
           .setPort(hub.port()).setURI("/eventbus/websocket").setSsl(true)));
       assertTrue(!socket.isClosed());
+      // Events are written to the channel as pre-built frames: they must pass through TLS like any write.
+      BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+      socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "demo.tls").encode());
+      socket.writeTextMessage(new JsonObject().put("type", "register").put("address", "sync.barrier").encode());
+      assertEquals("err", poll(frames).getString("type"), "the barrier's refusal: the registration is in place");
+      hub.vertx().eventBus().publish("demo.tls", new JsonObject().put("secret", "over tls"));
+      assertEquals("over tls", poll(frames).getJsonObject("body").getString("secret"));
       socket.close();
     }
+  }
+
+  private static JsonObject poll(BlockingQueue<JsonObject> frames) throws InterruptedException {
+    JsonObject frame = frames.poll(10, TimeUnit.SECONDS);
+    assertNotNull(frame, "no frame within 10 s");
+    return frame;
   }
 
   @Test
