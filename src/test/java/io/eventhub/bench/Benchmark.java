@@ -163,6 +163,7 @@ public final class Benchmark {
       }
     });
     long serverCpu = server.cpuNanos();
+    long serverSystemCpu = server.systemCpuNanos();
     long ownCpu = ownCpuNanos();
     PeakMemory peak = new PeakMemory(server);
     load.startRecording();
@@ -173,8 +174,11 @@ public final class Benchmark {
     awaitDeliveries(load, expected, 15);
     double elapsed = (System.nanoTime() - start) / 1e9;
     peak.stop();
-    record(scenario, server, path, clients, rate, load, expected, elapsed, serverCpu, ownCpu);
-    results.get(results.size() - 1).put("refused", refused.get()).put("peakRssMiB", peak.peakBytes / (1024 * 1024));
+    JsonObject result = record(scenario, server, path, clients, rate, load, expected, elapsed, serverCpu, ownCpu);
+    double serverCpuNanos = server.cpuNanos() - serverCpu;
+    emit(result
+        .put("serverSystemCpuShare", serverCpuNanos == 0 ? 0 : round((server.systemCpuNanos() - serverSystemCpu) / serverCpuNanos))
+        .put("refused", refused.get()).put("peakRssMiB", peak.peakBytes / (1024 * 1024)));
     load.close();
   }
 
@@ -319,19 +323,19 @@ public final class Benchmark {
     load.stopRecording();
   }
 
-  private static void record(String scenario, Server server, String path, int clients, int rate, LoadClients load,
+  private static JsonObject record(String scenario, Server server, String path, int clients, int rate, LoadClients load,
                              long expected, double elapsed, long serverCpuBefore, long ownCpuBefore) {
     long delivered = load.delivered.get();
     double serverCpuMs = (server.cpuNanos() - serverCpuBefore) / 1e6;
     double ownCpuShare = (ownCpuNanos() - ownCpuBefore) / 1e9 / elapsed;
     double[] latency = load.latencies();
-    emit(base(scenario, server, path, clients, rate)
+    return base(scenario, server, path, clients, rate)
         .put("deliveriesPerSecond", Math.round(delivered / elapsed))
         .put("expected", expected).put("delivered", delivered).put("lost", Math.max(0, expected - delivered))
         .put("p50ms", latency[0]).put("p99ms", latency[1]).put("p999ms", latency[2]).put("maxms", latency[3])
         .put("serverCpuMsPer1000", delivered == 0 ? 0 : round(serverCpuMs / (delivered / 1000.0)))
         .put("generatorCpuShare", round(ownCpuShare))
-        .put("generatorBound", ownCpuShare > 0.9));
+        .put("generatorBound", ownCpuShare > 0.9);
   }
 
   private static JsonObject base(String scenario, Server server, String path, int clients, int rate) {
@@ -528,11 +532,20 @@ public final class Benchmark {
 
     /** User + system CPU of the server processes, from /proc. */
     long cpuNanos() {
+      return cpuNanos(true);
+    }
+
+    /** System (kernel) CPU of the server processes: socket writes and reads, mostly. */
+    long systemCpuNanos() {
+      return cpuNanos(false);
+    }
+
+    private long cpuNanos(boolean withUser) {
       long ticks = 0;
       for (Process process : processes) {
         try {
           String[] stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")).split("\\) ")[1].split(" ");
-          ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+          ticks += (withUser ? Long.parseLong(stat[11]) : 0) + Long.parseLong(stat[12]);
         } catch (IOException e) {
           throw new IllegalStateException(e);
         }
