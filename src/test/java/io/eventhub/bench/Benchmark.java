@@ -52,16 +52,16 @@ public final class Benchmark {
       for (String server : List.of("hub", "baseline")) {
         // A fresh server for every scenario: an overloaded one may still be working off its backlog,
         // and resident memory never shrinks back.
-        run(server, path, s -> idle(vertx, s, path, 10_000));
-        run(server, path, s -> fanOut(vertx, s, path, 1000, 200));
-        run(server, path, s -> fanOut(vertx, s, path, 1000, 50));
-        run(server, path, s -> fanOut(vertx, s, path, 1000, 20));
-        run(server, path, s -> fanOut(vertx, s, path, 4000, 50));
-        run(server, path, s -> fanOut(vertx, s, path, 4000, 200));
-        run(server, path, s -> saturation(vertx, s, path, 1000));
-        run(server, path, s -> handshakes(vertx, s, path, 2000, SESSIONS));
-        run(server, path, true, s -> crossInstance(vertx, s, path, 1000, 50));
-        run(server, path, true, s -> crossInstance(vertx, s, path, 1000, 200));
+        run("idle", server, path, s -> idle(vertx, s, path, 10_000));
+        run("fan-out", server, path, s -> fanOut(vertx, s, path, 1000, 200));
+        run("fan-out", server, path, s -> fanOut(vertx, s, path, 1000, 50));
+        run("fan-out", server, path, s -> fanOut(vertx, s, path, 1000, 20));
+        run("fan-out", server, path, s -> fanOut(vertx, s, path, 4000, 50));
+        run("fan-out", server, path, s -> fanOut(vertx, s, path, 4000, 200));
+        run("saturation", server, path, s -> saturation(vertx, s, path, 1000));
+        run("hs", server, path, s -> handshakes(vertx, s, path, 2000, SESSIONS));
+        run("cross-instance", server, path, true, s -> crossInstance(vertx, s, path, 1000, 50));
+        run("cross-instance", server, path, true, s -> crossInstance(vertx, s, path, 1000, 200));
       }
     }
     printTable();
@@ -77,16 +77,19 @@ public final class Benchmark {
   }
 
   /**
-   * {@code -Dbench.only=hub/raw} (any part of "server/path") runs a subset; {@code -Dbench.jfr=true}
-   * records each server with Java Flight Recorder into target/bench-*.jfr, for profiles.
+   * {@code -Dbench.only=hub/raw} (any part of "server/path") runs a subset of servers and paths,
+   * {@code -Dbench.scenario=hs} (a scenario name: idle, fan-out, saturation, hs, cross-instance) a
+   * subset of scenarios; {@code -Dbench.jfr=true} records each server with Java Flight Recorder into
+   * target/bench-*.jfr, for profiles.
    */
-  private static void run(String kind, String path, Scenario scenario) throws Exception {
-    run(kind, path, false, scenario);
+  private static void run(String name, String kind, String path, Scenario scenario) throws Exception {
+    run(name, kind, path, false, scenario);
   }
 
-  private static void run(String kind, String path, boolean cluster, Scenario scenario) throws Exception {
+  private static void run(String name, String kind, String path, boolean cluster, Scenario scenario) throws Exception {
     String only = System.getProperty("bench.only", "");
-    if (!(kind + "/" + path).contains(only)) {
+    String scenarios = System.getProperty("bench.scenario", "");
+    if (!(kind + "/" + path).contains(only) || !(scenarios.isEmpty() || scenarios.equals(name))) {
       return;
     }
     Server server = cluster ? Server.startCluster(kind, path) : Server.start(kind, path);
