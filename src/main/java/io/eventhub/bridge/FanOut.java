@@ -104,7 +104,7 @@ public final class FanOut {
       }
       subscribers--;
       if (group.subscribers.length == 0) {
-        groups = Arrays.stream(groups).filter(g -> g != group).toArray(LoopGroup[]::new);
+        groups = without(groups, group);
       }
       return true;
     }
@@ -176,9 +176,9 @@ public final class FanOut {
 
     boolean remove(Subscriber subscriber) {
       Subscriber[] before = subscribers;
-      Subscriber[] after = Arrays.stream(before).filter(s -> s != subscriber).toArray(Subscriber[]::new);
+      Subscriber[] after = without(before, subscriber);
       subscribers = after;
-      return after.length != before.length;
+      return after != before;
     }
 
     void enqueue(OutboundFrame frame) {
@@ -224,6 +224,30 @@ public final class FanOut {
         current[Math.floorMod(nextSubscriber++, current.length)].deliverPointToPoint(address, message);
       });
     }
+  }
+
+  /**
+   * A copy without {@code item}, or the same array when it holds none. A plain loop: a disconnect
+   * storm removes thousands of subscribers from one address, each a pass over all of them.
+   */
+  private static <T> T[] without(T[] array, T item) {
+    int found = 0;
+    for (T element : array) {
+      if (element == item) {
+        found++;
+      }
+    }
+    if (found == 0) {
+      return array;
+    }
+    T[] shorter = Arrays.copyOf(array, array.length - found);
+    int next = 0;
+    for (T element : array) {
+      if (element != item) {
+        shorter[next++] = element;
+      }
+    }
+    return shorter;
   }
 
   @SuppressWarnings("unchecked")
