@@ -184,7 +184,7 @@ public final class Benchmark {
     storms(vertx, server, path, clients, sessions, "warm", WARM_STORMS);
   }
 
-  static final int WARM_UP_STORMS = Integer.getInteger("bench.hsWarmUp", 4);
+  static final int WARM_UP_STORMS = Integer.getInteger("bench.hsWarmUp", 6);
   static final int WARM_STORMS = 3;
 
   private static void storms(Vertx vertx, Server server, String path, int clients, int sessions, String cache,
