@@ -51,13 +51,20 @@ public final class Authenticator {
     if (!config.idPattern().matcher(sessionId).matches()) {
       return Future.succeededFuture(AuthResult.unauthenticated("malformed session id"));
     }
-    return sessions.lookup(sessionId).map(lookup -> lookup instanceof SessionStore.Valid valid
-        ? AuthResult.admitted(valid.identity(), sessionId)
-        : AuthResult.unauthenticated("session unknown or expired, log in again")
-    ).otherwise(failure -> {
+    Future<SessionStore.Lookup> lookup = sessions.lookup(sessionId);
+    if (lookup.succeeded()) {
+      return Future.succeededFuture(admission(lookup.result(), sessionId)); // a cached answer
+    }
+    return lookup.map(found -> admission(found, sessionId)).otherwise(failure -> {
       reportLookupFailure(failure);
       return AuthResult.unavailable("session database unavailable, try again later");
     });
+  }
+
+  private static AuthResult admission(SessionStore.Lookup lookup, String sessionId) {
+    return lookup instanceof SessionStore.Valid valid
+        ? AuthResult.admitted(valid.identity(), sessionId)
+        : AuthResult.unauthenticated("session unknown or expired, log in again");
   }
 
   /**

@@ -3,6 +3,7 @@ package io.eventhub.bridge;
 import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -24,10 +25,51 @@ public final class AddressRules {
   }
 
   public static AddressRules of(HubConfig.Permissions permissions, Identity identity) {
-    return new AddressRules(
-        compile(permissions.subscribe(), identity),
-        compile(permissions.publish(), identity),
-        compile(permissions.send(), identity));
+    Compiled compiled = lastCompiled;
+    if (compiled == null || compiled.permissions() != permissions) {
+      compiled = new Compiled(permissions, Template.of(permissions.subscribe()), Template.of(permissions.publish()),
+          Template.of(permissions.send()));
+      lastCompiled = compiled;
+    }
+    return new AddressRules(compiled.subscribe().patterns(identity), compiled.publish().patterns(identity),
+        compiled.send().patterns(identity));
+  }
+
+  /**
+   * The permissions compiled once for every connection (they are configuration, fixed while the hub
+   * runs): a connection compiles only its own {@code {userId}} patterns. One entry, by identity.
+   */
+  private record Compiled(HubConfig.Permissions permissions, Template subscribe, Template publish, Template send) {}
+
+  private static volatile Compiled lastCompiled;
+
+  /** One list of patterns: those without {@code {userId}} compiled, the others as glob pieces. */
+  private record Template(List<Pattern> fixed, List<String[]> perUser) {
+    static Template of(List<String> patterns) {
+      List<Pattern> fixed = new ArrayList<>();
+      List<String[]> perUser = new ArrayList<>();
+      for (String pattern : patterns) {
+        if (pattern.contains(USER_ID)) {
+          perUser.add(pattern.split(Pattern.quote(USER_ID), -1));
+        } else {
+          fixed.add(Pattern.compile(globToRegex(pattern)));
+        }
+      }
+      return new Template(List.copyOf(fixed), List.copyOf(perUser));
+    }
+
+    /** For an anonymous connection the {@code {userId}} patterns match nothing, so they are left out. */
+    List<Pattern> patterns(Identity identity) {
+      if (perUser.isEmpty() || identity.anonymous()) {
+        return fixed;
+      }
+      List<Pattern> all = new ArrayList<>(fixed.size() + perUser.size());
+      all.addAll(fixed);
+      for (String[] pieces : perUser) {
+        all.add(compile(pieces, identity));
+      }
+      return all;
+    }
   }
 
   public boolean maySubscribe(String address) {
@@ -61,16 +103,8 @@ public final class AddressRules {
     return false;
   }
 
-  private static List<Pattern> compile(List<String> patterns, Identity identity) {
-    return patterns.stream()
-        .filter(p -> !p.contains(USER_ID) || !identity.anonymous())
-        .map(p -> compile(p, identity))
-        .toList();
-  }
-
   /** The user id is spliced in as a literal, so an id holding '*' or '.' cannot widen the pattern. */
-  private static Pattern compile(String pattern, Identity identity) {
-    String[] pieces = pattern.split(Pattern.quote(USER_ID), -1);
+  private static Pattern compile(String[] pieces, Identity identity) {
     StringBuilder regex = new StringBuilder(globToRegex(pieces[0]));
     for (int i = 1; i < pieces.length; i++) {
       regex.append(Pattern.quote(identity.userId())).append(globToRegex(pieces[i]));

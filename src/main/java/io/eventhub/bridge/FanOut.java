@@ -119,7 +119,7 @@ public final class FanOut {
       }
       subscribers--;
       if (group.members.isEmpty()) {
-        groups = Arrays.stream(groups).filter(g -> g != group).toArray(LoopGroup[]::new);
+        groups = without(groups, group);
       }
       return true;
     }
@@ -288,6 +288,27 @@ public final class FanOut {
         current[Math.floorMod(nextSubscriber++, current.length)].deliverPointToPoint(address, message);
       });
     }
+  }
+
+  /** A copy without {@code item}, or the same array when it holds none. */
+  private static <T> T[] without(T[] array, T item) {
+    int found = 0;
+    for (T element : array) {
+      if (element == item) {
+        found++;
+      }
+    }
+    if (found == 0) {
+      return array;
+    }
+    T[] shorter = Arrays.copyOf(array, array.length - found);
+    int next = 0;
+    for (T element : array) {
+      if (element != item) {
+        shorter[next++] = element;
+      }
+    }
+    return shorter;
   }
 
   @SuppressWarnings("unchecked")

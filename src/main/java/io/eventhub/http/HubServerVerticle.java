@@ -8,6 +8,7 @@ import io.eventhub.config.HubConfig;
 import io.eventhub.publish.PublishApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -152,9 +153,7 @@ public final class HubServerVerticle extends VerticleBase {
     if (refuseIfUnavailable(ctx, start)) {
       return;
     }
-    ctx.request().pause();
-    authenticate(ctx, start).onComplete(result -> {
-      AuthResult auth = result.result();
+    authenticate(ctx, start, auth -> {
       if (!auth.admitted()) {
         ctx.request().resume();
         JsonErrors.send(ctx.response(), auth.status(), auth.error(), auth.message());
@@ -170,9 +169,7 @@ public final class HubServerVerticle extends VerticleBase {
     if (refuseIfUnavailable(ctx, start)) {
       return;
     }
-    ctx.request().pause();
-    authenticate(ctx, start).onComplete(result -> {
-      AuthResult auth = result.result();
+    authenticate(ctx, start, auth -> {
       ctx.request().toWebSocket().onSuccess(socket -> {
         if (auth.admitted()) {
           bridge.attachSockJsWebSocket(socket, ctx.request().connection(), auth);
@@ -195,11 +192,23 @@ public final class HubServerVerticle extends VerticleBase {
         });
   }
 
-  /** Never fails: an error becomes a refusal (fail closed). Counts the attempt by outcome. */
-  private Future<AuthResult> authenticate(RoutingContext ctx, long start) {
-    return authenticator.authenticate(ctx.request())
-        .otherwise(e -> AuthResult.unavailable("authentication failed"))
-        .onSuccess(auth -> countHandshake(auth, start));
+  /**
+   * Never fails: an error becomes a refusal (fail closed). Counts the attempt by outcome. A cached
+   * answer (the common case in a reconnect storm) is used at once, without a chain of futures.
+   */
+  private void authenticate(RoutingContext ctx, long start, Handler<AuthResult> then) {
+    Future<AuthResult> pending = authenticator.authenticate(ctx.request());
+    if (pending.succeeded()) {
+      countHandshake(pending.result(), start);
+      then.handle(pending.result());
+      return;
+    }
+    ctx.request().pause();
+    pending.onComplete(result -> {
+      AuthResult auth = result.succeeded() ? result.result() : AuthResult.unavailable("authentication failed");
+      countHandshake(auth, start);
+      then.handle(auth);
+    });
   }
 
   private void countHandshake(AuthResult auth, long start) {

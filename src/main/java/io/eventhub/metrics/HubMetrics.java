@@ -32,10 +32,19 @@ public final class HubMetrics {
   /** Publish time of an event (epoch microseconds), set by the hub where it enters; never sent to clients. */
   public static final String PUBLISHED_AT_HEADER = "hub-published-at";
 
+  /** Session lookup results. */
+  public static final String HIT = "hit";
+  public static final String MISS = "miss";
+  public static final String ERROR = "error";
+
   private final MeterRegistry registry;
   private final Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  /** The meters recorded on every handshake, by outcome or result alone: no key to build per connect. */
+  private final Map<String, Counter> attempts = new ConcurrentHashMap<>();
+  private final Map<String, Timer> handshakeTimes = new ConcurrentHashMap<>();
+  private final Map<String, Timer> lookupTimes = new ConcurrentHashMap<>();
   private final Timer deliveryLatency;
   private final Counter delivered;
   private final Counter unsubscribed;
@@ -84,15 +93,28 @@ public final class HubMetrics {
 
   /** A connection attempt and its outcome: accepted, unauthenticated, forbidden, unavailable, draining. */
   public void handshake(String outcome, long startNanos) {
-    counter("eventhub.connection.attempts", "Connection attempts by outcome", "outcome", outcome).increment();
-    timer("eventhub.handshake.duration", "Handshake time, session lookup included", "outcome", outcome)
-        .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    Counter counter = attempts.get(outcome);
+    if (counter == null) {
+      counter = attempts.computeIfAbsent(outcome,
+          o -> counter("eventhub.connection.attempts", "Connection attempts by outcome", "outcome", o));
+    }
+    counter.increment();
+    Timer timer = handshakeTimes.get(outcome);
+    if (timer == null) {
+      timer = handshakeTimes.computeIfAbsent(outcome,
+          o -> timer("eventhub.handshake.duration", "Handshake time, session lookup included", "outcome", o));
+    }
+    timer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** A session lookup: hit (cache), miss (queried the database) or error. */
+  /** A session lookup: {@link #HIT} (cache), {@link #MISS} (queried the database) or {@link #ERROR}. */
   public void sessionLookup(String result, long startNanos) {
-    timer("eventhub.session.lookup.duration", "Session lookup time by result", "result", result)
-        .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+    Timer timer = lookupTimes.get(result);
+    if (timer == null) {
+      timer = lookupTimes.computeIfAbsent(result,
+          r -> timer("eventhub.session.lookup.duration", "Session lookup time by result", "result", r));
+    }
+    timer.record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }
 
   /** An event entering the hub: api (publish API), client (a bridge client) or bus (any other publisher). */

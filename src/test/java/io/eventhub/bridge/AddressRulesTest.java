@@ -24,6 +24,27 @@ class AddressRulesTest {
     assertEquals(true, rules.maySubscribe("anything.else"));
   }
 
+  @org.junit.jupiter.api.Test
+  @DisplayName("one configuration, compiled once, still gives each user their own {userId} patterns")
+  void sharedPermissionsPerUser() {
+    HubConfig.Permissions permissions = new HubConfig.Permissions(List.of("news.*", "user.{userId}.*"), List.of(), List.of());
+    AddressRules seven = AddressRules.of(permissions, new Identity("7", Set.of()));
+    AddressRules eight = AddressRules.of(permissions, new Identity("8", Set.of()));
+    AddressRules anonymous = AddressRules.of(permissions, Identity.ANONYMOUS);
+    assertEquals(true, seven.maySubscribe("user.7.inbox"));
+    assertEquals(false, seven.maySubscribe("user.8.inbox"));
+    assertEquals(true, eight.maySubscribe("user.8.inbox"));
+    assertEquals(false, eight.maySubscribe("user.7.inbox"));
+    assertEquals(false, anonymous.maySubscribe("user.7.inbox"));
+    assertEquals(true, anonymous.maySubscribe("news.sport"));
+    assertEquals(true, seven.maySubscribe("news.sport"));
+    // Another configuration (a test, a reload) is compiled afresh, not served from the last one.
+    AddressRules other = AddressRules.of(new HubConfig.Permissions(List.of("chat"), List.of(), List.of()),
+        new Identity("7", Set.of()));
+    assertEquals(false, other.maySubscribe("news.sport"));
+    assertEquals(true, other.maySubscribe("chat"));
+  }
+
   @ParameterizedTest(name = "{0} as user {1} on {2}: {3}")
   @CsvSource({
       "news.*, , news.sport, true",

@@ -81,6 +81,13 @@ class FanOutTest {
       leaving.send(new JsonObject().put("type", "unregister").put("address", "demo.room0"));
       leaving.sync();
       assertEquals(3, fanOut.consumerCount(), "others still listen on demo.room0");
+      assertEquals(9, fanOut.subscriberCount("demo.room0"), "only the one that left is gone");
+      hub.vertx().eventBus().publish("demo.room0", new JsonObject().put("n", 1));
+      for (int i = 3; i < 30; i += 3) {
+        assertEquals("demo.room0", clients.get(i).next().getString("address"), "the others still get its events");
+      }
+      leaving.sync();
+      assertEquals(0, leaving.pending(), "the one that left gets nothing");
     } finally {
       clients.forEach(BridgeClient::close);
     }
