@@ -95,6 +95,10 @@ public final class Benchmark {
     Server server = cluster ? Server.startCluster(kind, path) : Server.start(kind, path);
     try {
       scenario.run(server);
+    } catch (Exception e) {
+      // One failed run (a server that died, say) is reported and the others still run.
+      emit(new JsonObject().put("scenario", name).put("server", kind).put("path", path)
+          .put("error", String.valueOf(e)).put("serverExit", server.exitCodes()).put("serverLastLines", server.lastLines()));
     } finally {
       server.stop();
     }
@@ -392,12 +396,12 @@ public final class Benchmark {
         "hub del/s", "lost", "p99 ms", "ms/1000", "base del/s", "p99 ms", "ms/1000", "cpu x");
     Map<String, JsonObject> baseline = new LinkedHashMap<>();
     for (JsonObject r : results) {
-      if (r.getString("server").equals("baseline")) {
+      if (r.getString("server").equals("baseline") && !r.containsKey("error")) {
         baseline.put(key(r), r);
       }
     }
     for (JsonObject hub : results) {
-      if (!hub.getString("server").equals("hub")) {
+      if (!hub.getString("server").equals("hub") || hub.containsKey("error")) {
         continue;
       }
       JsonObject base = baseline.getOrDefault(key(hub), new JsonObject());
@@ -512,6 +516,19 @@ public final class Benchmark {
 
     private record Started(Process process, int port) {}
 
+    /** The servers' last output lines, to say why a run failed. */
+    private static final java.util.ArrayDeque<String> LAST_LINES = new java.util.ArrayDeque<>();
+
+    List<String> lastLines() {
+      synchronized (LAST_LINES) {
+        return new ArrayList<>(LAST_LINES);
+      }
+    }
+
+    List<String> exitCodes() {
+      return processes.stream().map(p -> p.isAlive() ? "running" : "exited " + p.exitValue()).toList();
+    }
+
     private static Started launch(String kind, String path, List<String> args) throws IOException {
       List<String> command = new ArrayList<>(List.of("taskset", "-c", "0",
           Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -536,7 +553,17 @@ public final class Benchmark {
           int port = Integer.parseInt(line.substring(6).trim());
           // -Dbench.serverLog=true shows what the servers log.
           boolean show = Boolean.getBoolean("bench.serverLog");
-          Thread drain = new Thread(() -> reader.lines().filter(l -> show).forEach(l -> System.out.println(kind + "> " + l)));
+          Thread drain = new Thread(() -> reader.lines().forEach(l -> {
+            synchronized (LAST_LINES) {
+              LAST_LINES.addLast(kind + "> " + l);
+              if (LAST_LINES.size() > 20) {
+                LAST_LINES.removeFirst();
+              }
+            }
+            if (show) {
+              System.out.println(kind + "> " + l);
+            }
+          }));
           drain.setDaemon(true);
           drain.start();
           return new Started(process, port);
