@@ -290,9 +290,11 @@ public final class Benchmark {
   private static void idle(Vertx vertx, Server server, String path, int clients) throws Exception {
     long liveBefore = server.liveHeapBytes("before");
     long rssBefore = server.rssBytes();
-    long start = System.nanoTime();
-    LoadClients load = subscribed(vertx, server, path, clients);
-    double connectRate = clients / ((System.nanoTime() - start) / 1e9);
+    LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
+    double connectRate = load.connect(clients, 200, "");
+    WebSocket probe = publisher(vertx, server.publishPort);
+    awaitSubscribed(load, probe);
+    probe.close();
     // Idle means idle: a server that fell behind on the probes still holds them.
     boolean quiet = server.awaitQuiet(30);
     long rssNoGc = server.rssBytes();
@@ -312,15 +314,12 @@ public final class Benchmark {
 
   private static final int WARM_UP_EVENTS = 400;
 
+  /** Connected, every subscription in place, and warmed up: ready to count deliveries. */
   private static LoadClients subscribed(Vertx vertx, Server server, String path, int clients) throws Exception {
     LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
     load.connect(clients, 200, "");
     WebSocket probe = publisher(vertx, server.publishPort);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!load.allReceived() && System.nanoTime() < deadline) {
-      publish(probe, -1);
-      Thread.sleep(100); // probes at 10/s until every subscription is in place
-    }
+    awaitSubscribed(load, probe);
     // Warm-up, for hub and baseline alike: 2 s of uncounted events at 200/s, so that runs measure the
     // compiled delivery path rather than the JIT compiling it, then a quiet server before counting.
     long start = System.nanoTime();
@@ -331,6 +330,15 @@ public final class Benchmark {
     server.awaitQuiet(15);
     probe.close();
     return load;
+  }
+
+  /** Probes at 10/s until every client has received one, so every subscription is in place. */
+  private static void awaitSubscribed(LoadClients load, WebSocket probe) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!load.allReceived() && System.nanoTime() < deadline) {
+      publish(probe, -1);
+      Thread.sleep(100);
+    }
   }
 
   private static WebSocket publisher(Vertx vertx, int port) {
