@@ -27,12 +27,12 @@ public final class DeliveryLag {
 
   /** New events should be refused: the ones already here are, or will be, late. */
   public boolean refusing() {
-    return recentLagNanos() > maxLagNanos || (long) waiting.get() * nanosPerEvent > maxLagNanos;
+    return recentLagNanos() > maxLagNanos || backlogNanos() > maxLagNanos;
   }
 
   /** Seconds a refused publisher should wait, for Retry-After. */
   public long retryAfterSeconds() {
-    long expected = Math.max(recentLagNanos(), (long) waiting.get() * nanosPerEvent);
+    long expected = Math.max(recentLagNanos(), backlogNanos());
     return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(expected));
   }
 
@@ -60,6 +60,11 @@ public final class DeliveryLag {
     }
     long perEvent = writeNanos / count;
     nanosPerEvent = nanosPerEvent == 0 ? perEvent : nanosPerEvent + (perEvent - nanosPerEvent) / 8;
+  }
+
+  /** How long what waits would take to write at the recent cost per event. */
+  private long backlogNanos() {
+    return (long) waiting.get() * nanosPerEvent;
   }
 
   private long recentLagNanos() {
