@@ -3,6 +3,9 @@ package io.eventhub.bridge;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -18,6 +21,13 @@ import java.util.List;
  */
 final class WebSocketWire {
   private final Channel channel;
+  /**
+   * Where frames enter the pipeline: the WebSocket frame encoder's context. Writing from there skips
+   * the handlers behind it (Vert.x's, the idle timer's and the encoder's own type checks, all of which
+   * would pass the bytes on untouched) and still goes through TLS when the socket has it. Looked up on
+   * the first write, when the upgrade has put the encoder in place; the channel if there is none.
+   */
+  private ChannelOutboundInvoker entry;
 
   /**
    * {@code connection} is the upgraded request's: vertx-web hands out a wrapper of the WebSocket that
@@ -32,12 +42,23 @@ final class WebSocketWire {
 
   /** Writes and flushes frames built by {@link #textFrames}, which the caller still owns and releases. */
   void writeShared(ByteBuf frames) {
-    channel.writeAndFlush(frames.retainedDuplicate(), channel.voidPromise());
+    entry().writeAndFlush(frames.retainedDuplicate(), channel.voidPromise());
   }
 
   /** Writes and flushes frames built for this socket alone. */
   void write(ByteBuf frames) {
-    channel.writeAndFlush(frames, channel.voidPromise());
+    entry().writeAndFlush(frames, channel.voidPromise());
+  }
+
+  private ChannelOutboundInvoker entry() {
+    if (entry == null) {
+      ChannelHandlerContext encoder = channel.pipeline().context(WebSocketFrameEncoder.class);
+      if (encoder == null) {
+        return channel;
+      }
+      entry = encoder;
+    }
+    return entry;
   }
 
   /** The socket holds more unsent bytes than its write queue may ({@code bridge.writeQueueMaxBytes}). */

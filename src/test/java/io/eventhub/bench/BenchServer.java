@@ -61,7 +61,8 @@ public final class BenchServer {
 
   /**
    * The hub's configuration for a run: login sessions checked in {@code database}, bench.* open to
-   * everyone logged in, limits out of the way.
+   * everyone logged in, limits out of the way. {@code -Dbench.hubConfig='{"bridge": {...}}'} is merged
+   * in (deep), for A/B runs of a setting.
    */
   static JsonObject hubConfig(JsonObject database) {
     return new JsonObject("""
@@ -69,6 +70,7 @@ public final class BenchServer {
          "auth": {"mode": "session", "revalidateSeconds": 0, "cacheSeconds": 600},
          "bridge": {"permissions": {"subscribe": ["bench.*"], "publish": ["bench.*"]},
                     "maxMessagesPerSecond": 1000000, "writeQueueMaxBytes": 4194304},
-         "metrics": {"enabled": false}}""").put("database", database);
+         "metrics": {"enabled": false}}""").put("database", database)
+        .mergeIn(new JsonObject(System.getProperty("bench.hubConfig", "{}")), true);
   }
 }

@@ -31,9 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Benchmark {
   private static final String ADDRESS = "bench.fan";
-  private static final String PAD = "x".repeat(130);
-  private static int seconds = 5;
+  private static final String PAD = "x".repeat(129);
+  private static int seconds = 3;
   private static final List<JsonObject> results = new ArrayList<>();
+  private static final long BEGAN = System.nanoTime();
 
   /** The session database for the handshake runs (embedded MariaDB, on the generator's core). */
   private static JsonObject database;
@@ -43,30 +44,41 @@ public final class Benchmark {
       seconds = Integer.parseInt(args[0]);
     }
     TestDatabase db = TestDatabase.get();
-    for (int i = 0; i < SESSIONS; i++) {
+    for (int i = 0; i < 2 * SESSIONS; i++) {
       db.session(sessionId(i), 10_000L + i, null, 3600);
     }
     database = db.hubConfig().put("connectTimeoutMillis", 10_000).put("queryTimeoutMillis", 10_000);
     pin(ProcessHandle.current().pid(), 1);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    for (String path : List.of("raw", "sockjs")) {
-      for (String server : List.of("hub", "baseline")) {
-        // A fresh server for every scenario: an overloaded one may still be working off its backlog,
-        // and resident memory never shrinks back.
-        run(server, path, "idle 10000", s -> idle(vertx, s, path, 10_000));
-        run(server, path, "fan-out 1000x200", s -> fanOut(vertx, s, path, 1000, 200));
-        run(server, path, "fan-out 1000x50", s -> fanOut(vertx, s, path, 1000, 50));
-        run(server, path, "fan-out 1000x20", s -> fanOut(vertx, s, path, 1000, 20));
-        run(server, path, "fan-out 4000x50", s -> fanOut(vertx, s, path, 4000, 50));
-        run(server, path, "fan-out 4000x200", s -> fanOut(vertx, s, path, 4000, 200));
-        run(server, path, "saturation 1000", s -> saturation(vertx, s, path, 1000));
-        run(server, path, "overload 1000x2000", s -> overload(vertx, s, path, 1000, 2000));
-        run(server, path, "handshake 2000", s -> handshakes(vertx, s, path, 2000, SESSIONS));
-        run(server, path, "cross-instance 1000x50", true, s -> crossInstance(vertx, s, path, 1000, 50));
-        run(server, path, "cross-instance 1000x200", true, s -> crossInstance(vertx, s, path, 1000, 200));
+    // Native epoll in the generator too: reading 200,000 frames/s on one core is its heaviest work.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
+    for (String server : List.of("hub", "baseline")) {
+      // Idle memory needs a fresh server for each path: resident memory never shrinks back. The
+      // handshake storms follow on it, with sessions it has not seen. The delivery runs of both paths
+      // share another server (see Rig): lightest first, then with 3,000 more clients, overload last
+      // as it leaves slow consumers; the cross-instance runs share a cluster.
+      for (String path : PATHS) {
+        runs(new Rig(vertx, server, path, false), List.of(
+            step(path, "idle 10000", rig -> idle(vertx, rig.server(), path, 10_000)),
+            step(path, "handshake 2000", rig -> handshakes(vertx, rig.server(), path, 2000))));
       }
+      List<Step> delivery = new ArrayList<>();
+      List<Step> crossInstance = new ArrayList<>();
+      for (String path : PATHS) {
+        delivery.addAll(List.of(
+            step(path, "fan-out 1000x20", rig -> fanOut(rig, path, 1000, 20)),
+            step(path, "saturation 1000", rig -> saturation(rig, path, 1000)),
+            step(path, "fan-out 1000x50", rig -> fanOut(rig, path, 1000, 50)),
+            step(path, "fan-out 1000x200", rig -> fanOut(rig, path, 1000, 200)),
+            step(path, "fan-out 4000x50", rig -> fanOut(rig, path, 4000, 50)),
+            step(path, "fan-out 4000x200", rig -> fanOut(rig, path, 4000, 200)),
+            step(path, "overload 1000x5000", rig -> overload(rig, path, 1000, 5000))));
+        crossInstance.add(step(path, "cross-instance 1000x200", rig -> crossInstance(rig, path, 1000, 200)));
+      }
+      runs(new Rig(vertx, server, "both", false), delivery);
+      runs(new Rig(vertx, server, "both", true), crossInstance);
     }
     printTable();
+    System.out.printf("%nThe benchmark took %.1f minutes.%n", (System.nanoTime() - BEGAN) / 60e9);
     vertx.close().await();
     if (TestDatabase.get().embedded() != null) {
       TestDatabase.get().embedded().stop();
@@ -74,92 +86,192 @@ public final class Benchmark {
     System.exit(0);
   }
 
-  interface Scenario {
-    void run(Server server) throws Exception;
-  }
-
   /**
    * {@code -Dbench.only=hub/raw} (any part of "server/path") and {@code -Dbench.scenario=fan-out 1000}
    * (any part of the scenario's name) run a subset; {@code -Dbench.jfr=true} records each server with
    * Java Flight Recorder into target/bench-*.jfr, for profiles.
    */
-  private static void run(String kind, String path, String name, Scenario scenario) throws Exception {
-    run(kind, path, name, false, scenario);
+  private static boolean selected(String kind, String path, String name) {
+    return (kind + "/" + path).contains(System.getProperty("bench.only", ""))
+        && name.contains(System.getProperty("bench.scenario", ""));
   }
 
-  private static void run(String kind, String path, String name, boolean cluster, Scenario scenario) throws Exception {
-    if (!(kind + "/" + path).contains(System.getProperty("bench.only", ""))
-        || !name.contains(System.getProperty("bench.scenario", ""))) {
-      return;
-    }
-    Server server = cluster ? Server.startCluster(kind, path) : Server.start(kind, path);
+  /** One failed run (a server that died, say) is reported and the others still run. */
+  private static void failed(String name, String kind, String path, Server server, Exception e) {
+    emit(new JsonObject().put("scenario", name).put("server", kind).put("path", path).put("error", String.valueOf(e))
+        .put("serverExit", server == null ? List.of() : server.exitCodes())
+        .put("serverLastLines", server == null ? List.of() : server.lastLines()));
+  }
+
+  interface RigRun {
+    void run(Rig rig) throws Exception;
+  }
+
+  private static final List<String> PATHS = List.of("raw", "sockjs");
+
+  record Step(String path, String name, RigRun run) {}
+
+  private static Step step(String path, String name, RigRun run) {
+    return new Step(path, name, run);
+  }
+
+  /** The selected steps, one after the other on one rig; a failed step costs the rig its server. */
+  private static void runs(Rig rig, List<Step> steps) throws Exception {
     try {
-      scenario.run(server);
-    } catch (Exception e) {
-      // One failed run (a server that died, say) is reported and the others still run.
-      emit(new JsonObject().put("scenario", name).put("server", kind).put("path", path)
-          .put("error", String.valueOf(e)).put("serverExit", server.exitCodes()).put("serverLastLines", server.lastLines()));
+      for (Step step : steps) {
+        if (!selected(rig.kind, step.path(), step.name())) {
+          continue;
+        }
+        try {
+          step.run().run(rig);
+        } catch (Exception e) {
+          failed(step.name(), rig.kind, step.path(), rig.server, e);
+          rig.discard();
+        }
+      }
     } finally {
-      server.stop();
+      rig.discard();
     }
   }
+
+  /**
+   * A server (or a cluster of two) and C subscribed, warmed-up clients on one path, shared by runs.
+   * Every run starts on a quiet server: one still working off an earlier run's backlog (the stock
+   * bridge queues without bound) is replaced by a fresh one, so no run pays for another's. Each run
+   * counts only its own events (its tag), so late deliveries of an earlier run never count.
+   */
+  static final class Rig {
+    final Vertx vertx;
+    final String kind;
+    /** What the server is for, in file names: a path, or "both". */
+    final String label;
+    final boolean cluster;
+    Server server;
+    LoadClients load;
+    String loadPath;
+    /**
+     * The paths that have had their warm-up. A server that replaces one that fell behind gets none:
+     * it only ever replaces the stock bridge, which the runs that follow overwhelm again, and a
+     * warm-up would have it queue behind before a run (and cost a minute of the benchmark's ten).
+     */
+    final java.util.Set<String> warm = new java.util.HashSet<>();
+
+    Rig(Vertx vertx, String kind, String label, boolean cluster) {
+      this.vertx = vertx;
+      this.kind = kind;
+      this.label = label;
+      this.cluster = cluster;
+    }
+
+    /** The rig's server, started if it has none. */
+    Server server() throws IOException {
+      if (server == null) {
+        server = cluster ? Server.startCluster(kind, label) : Server.start(kind, label);
+      }
+      return server;
+    }
+
+    /**
+     * A quiet server with {@code clients} subscribed clients on {@code path}, all of them open. More
+     * are connected to a running server as needed; each path gets its warm-up once per server. A server still busy after a run (the stock bridge queues without bound
+     * and works its queues off long after its clients have gone) is replaced, as is one that fails to
+     * take the clients.
+     */
+    LoadClients ready(String path, int clients) throws Exception {
+      try {
+        return prepare(path, clients);
+      } catch (Exception e) {
+        discard();
+        return prepare(path, clients);
+      }
+    }
+
+    private LoadClients prepare(String path, int clients) throws Exception {
+      if (server != null && !server.awaitQuiet(QUIET_SECONDS)) {
+        discard();
+      }
+      if (load != null && (!path.equals(loadPath) || load.closedByServer() > 0 || load.size() > clients)) {
+        load.close();
+        load = null;
+      }
+      if (load == null) {
+        load = new LoadClients(vertx, server().port, path.equals("sockjs"), ADDRESS);
+        loadPath = path;
+        subscribe(server, load, clients, warm.add(path));
+      } else if (load.size() < clients) {
+        subscribe(server, load, clients - load.size(), false);
+      }
+      return load;
+    }
+
+    void discard() throws InterruptedException {
+      if (load != null) {
+        load.close();
+        load = null;
+      }
+      if (server != null) {
+        server.stop();
+        server = null;
+      }
+    }
+  }
+
+  /** How long a rig's server may take to go quiet after a run before it is replaced. */
+  private static final int QUIET_SECONDS = 2;
 
   /** Publishes at {@code rate} events/s for the run's seconds. */
-  private static void fanOut(Vertx vertx, Server server, String path, int clients, int rate) throws Exception {
-    measure("fan-out", vertx, server, path, clients, rate, atRate(rate));
+  private static void fanOut(Rig rig, String path, int clients, int rate) throws Exception {
+    emit(measure("fan-out", rig, path, clients, rate, atRate(rate)));
   }
 
   /** The same, with the publisher on one cluster member and every subscriber on the other. */
-  private static void crossInstance(Vertx vertx, Server server, String path, int clients, int rate) throws Exception {
-    measure("cross-instance", vertx, server, path, clients, rate, atRate(rate));
+  private static void crossInstance(Rig rig, String path, int clients, int rate) throws Exception {
+    emit(measure("cross-instance", rig, path, clients, rate, atRate(rate)));
   }
 
+  /**
+   * Publishes at {@code rate} events/s for the run's seconds. A generator swamped by what an overloaded
+   * server sends falls behind the rate; it stops at the end of the run all the same, and the rate it
+   * achieved is in the result ({@code publishedPerSecond}).
+   */
   private static Publishing atRate(int rate) {
-    return (publisher, load) -> {
+    return (publisher, load, tag) -> {
       int events = rate * seconds;
       long start = System.nanoTime();
+      long end = start + TimeUnit.SECONDS.toNanos(seconds);
       long interval = 1_000_000_000L / rate;
-      for (int n = 0; n < events; n++) {
+      int n = 0;
+      for (; n < events && System.nanoTime() < end; n++) {
         waitUntil(start + n * interval);
-        publish(publisher, n);
+        publish(publisher, n, tag);
       }
-      return events;
+      return n;
     };
   }
 
   /** The publisher keeps at most 20 events ahead of the deliveries: as fast as the server keeps up. */
-  private static void saturation(Vertx vertx, Server server, String path, int clients) throws Exception {
-    measure("saturation", vertx, server, path, clients, 0, (publisher, load) -> {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      int published = 0;
-      while (System.nanoTime() < deadline) {
-        if ((long) published * clients - load.delivered.get() < 20L * clients) {
-          publish(publisher, published++);
-        } else {
-          LockSupport.parkNanos(50_000);
-        }
-      }
-      return published;
-    });
+  private static void saturation(Rig rig, String path, int clients) throws Exception {
+    emit(measure("saturation", rig, path, clients, 0, (publisher, load, tag) -> saturated(publisher, load, seconds, tag)));
   }
 
   /**
    * Offered far more than one core can write (2,000 events/s to 1,000 clients: 2 million deliveries/s):
    * the server's peak resident memory, what it refused, and the latency of what it delivered.
    */
-  private static void overload(Vertx vertx, Server server, String path, int clients, int rate) throws Exception {
-    measure("overload", vertx, server, path, clients, rate, atRate(rate));
+  private static void overload(Rig rig, String path, int clients, int rate) throws Exception {
+    emit(measure("overload", rig, path, clients, rate, atRate(rate)));
   }
 
   /** How a run publishes; returns the number of events it published. */
   interface Publishing {
-    int publish(WebSocket publisher, LoadClients load) throws Exception;
+    int publish(WebSocket publisher, LoadClients load, byte tag) throws Exception;
   }
 
-  private static void measure(String scenario, Vertx vertx, Server server, String path, int clients, int rate,
-                              Publishing publishing) throws Exception {
-    LoadClients load = subscribed(vertx, server, path, clients);
-    WebSocket publisher = publisher(vertx, server.publishPort);
+  private static JsonObject measure(String scenario, Rig rig, String path, int clients, int rate,
+                                     Publishing publishing) throws Exception {
+    LoadClients load = rig.ready(path, clients);
+    Server server = rig.server;
+    WebSocket publisher = publisher(rig.vertx, server.publishPort);
     AtomicInteger refused = new AtomicInteger();
     publisher.textMessageHandler(text -> {
       if (text.contains("\"overloaded\"")) {
@@ -170,20 +282,85 @@ public final class Benchmark {
     long serverSystemCpu = server.systemCpuNanos();
     long ownCpu = ownCpuNanos();
     PeakMemory peak = new PeakMemory(server);
-    load.startRecording();
+    Map<String, Long> threadCpu = generatorThreadCpu();
+    Map<String, Long> serverThreadCpu = server.threadCpu();
+    byte tag = nextTag();
+    diag("measure " + scenario + " " + rate);
+    load.startRecording(tag);
     long start = System.nanoTime();
-    int published = publishing.publish(publisher, load);
-    publisher.close().await(); // the hub's last refusals are in
+    int published = publishing.publish(publisher, load, tag);
+    close(publisher); // the hub's last refusals are in
     long expected = (long) (published - refused.get()) * clients;
+    diag("published");
     awaitDeliveries(load, expected, DRAIN_SECONDS);
+    diag("drained");
     double elapsed = (System.nanoTime() - start) / 1e9;
     peak.stop();
     JsonObject result = record(scenario, server, path, clients, rate, load, expected, elapsed, serverCpu, ownCpu);
+    if (Boolean.getBoolean("bench.diag")) {
+      result.put("generatorThreadCpuShares", busiest(threadCpu, generatorThreadCpu(), elapsed))
+          .put("serverThreadCpuShares", busiest(serverThreadCpu, server.threadCpu(), elapsed));
+    }
     double serverCpuNanos = server.cpuNanos() - serverCpu;
-    emit(result
+    return result
         .put("serverSystemCpuShare", serverCpuNanos == 0 ? 0 : round((server.systemCpuNanos() - serverSystemCpu) / serverCpuNanos))
-        .put("refused", refused.get()).put("peakRssMiB", peak.peakBytes / (1024 * 1024)));
-    load.close();
+        .put("refused", refused.get()).put("peakRssMiB", peak.peakBytes / (1024 * 1024))
+        .put("clientsClosedByServer", load.closedByServer())
+        .put("publishedPerSecond", Math.round(published / (double) seconds));
+  }
+
+  /** CPU time of the generator's threads by name, from /proc (JIT and GC threads too), to see where its core goes. */
+  private static Map<String, Long> generatorThreadCpu() throws IOException {
+    return threadCpu(ProcessHandle.current().pid(), new LinkedHashMap<>());
+  }
+
+  static Map<String, Long> threadCpu(long pid, Map<String, Long> cpu) throws IOException {
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String text = Files.readString(task.resolve("stat"));
+          String name = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')')).replaceAll("[#\\d]+$", "");
+          String[] stat = text.substring(text.lastIndexOf(')') + 2).split(" ");
+          cpu.merge(name, (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) * 10_000_000L, Long::sum);
+        } catch (IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return cpu;
+  }
+
+  private static JsonObject busiest(Map<String, Long> before, Map<String, Long> after, double seconds) {
+    JsonObject shares = new JsonObject();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+        .forEach(e -> shares.put(e.getKey(), round(e.getValue() / 1e9 / seconds)));
+    return shares;
+  }
+
+  /** With -Dbench.diag=true: what the benchmark is doing, and when (seconds since it began). */
+  static void diag(String what) {
+    if (Boolean.getBoolean("bench.diag")) {
+      System.out.printf("diag %.1f %s%n", (System.nanoTime() - BEGAN) / 1e9, what);
+    }
+  }
+
+  /** Closes a publisher, waiting for the server's answer 2 s at most: an overloaded stock bridge gives none. */
+  private static void close(WebSocket publisher) {
+    try {
+      publisher.close().timeout(2, TimeUnit.SECONDS).await();
+    } catch (Exception e) {
+      // closed all the same
+    }
+  }
+
+  /** The runs' tags: upper-case letters, {@link LoadClients#PROBE_TAG} left out. */
+  private static final String TAGS = "ABCDEFGHIJKLMNOQRSTUVWXYZ";
+  private static int runs;
+
+  private static byte nextTag() {
+    return (byte) TAGS.charAt(runs++ % TAGS.length());
   }
 
   /** The server's largest resident memory while a run lasts, sampled every 50 ms. */
@@ -210,34 +387,38 @@ public final class Benchmark {
   }
 
   /**
-   * A reconnect storm: {@code clients} connects over {@code sessions} login sessions, against a fresh
-   * server (cold session cache), then again (warm). The hub checks each session in the real database;
-   * the stock bridge has no login check, so its figure is the plain connect.
+   * A reconnect storm: {@code clients} connects over {@link #SESSIONS} login sessions the server has
+   * not seen yet (cold session cache), then {@link #WARM_STORMS} more (warm). The hub checks each
+   * session in the real database; the stock bridge has no login check, so its figure is the plain
+   * connect.
    *
    * <p>The server runs on one core, so its process CPU includes the JIT compiler's: a fresh JVM
-   * compiles the handshake path for many thousands of connects (C2 keeps at it well past the second
-   * storm). For a warm figure that is the handshake's and not the compiler's, {@link #WARM_UP_STORMS}
-   * unmeasured storms come first, for either server, and the warm figure is over
-   * {@link #WARM_STORMS} storms. After each storm the clients close and the server is given time to
-   * settle (bounded), so one storm's disconnects are not counted as the next one's connects.
-   * {@code eventLoopCpuMsPerHandshake} is the event loops' share alone (no JIT, GC or VM threads).
+   * compiles the handshake path for many thousands of connects. The storms run on the idle
+   * scenario's server, after its 10,000 connects, so the figures are the handshake's and the session
+   * lookup's, not the compiler's ({@link #WARM_UP_STORMS} unmeasured storms may come first, for a
+   * server that has not run the idle scenario). After each storm the clients close and the server is
+   * given time to settle (bounded), so one storm's disconnects are not counted as the next one's
+   * connects. {@code eventLoopCpuMsPerHandshake} is the event loops' share alone (no JIT, GC or VM
+   * threads).
    */
-  private static void handshakes(Vertx vertx, Server server, String path, int clients, int sessions) throws Exception {
-    storms(vertx, server, path, clients, sessions, "cold", 1);
+  private static void handshakes(Vertx vertx, Server server, String path, int clients) throws Exception {
     for (int i = 0; i < WARM_UP_STORMS; i++) {
       LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
       load.connect(clients, 100, "", Benchmark::cookie);
       load.close();
+      diag("warm-up storm");
       server.awaitQuiet(10);
+      diag("quiet");
     }
-    storms(vertx, server, path, clients, sessions, "warm", WARM_STORMS);
+    storms(vertx, server, path, clients, "cold", 1);
+    storms(vertx, server, path, clients, "warm", WARM_STORMS);
   }
 
-  static final int WARM_UP_STORMS = Integer.getInteger("bench.hsWarmUp", 3);
+  static final int WARM_UP_STORMS = Integer.getInteger("bench.hsWarmUp", 0);
   static final int WARM_STORMS = 2;
 
-  private static void storms(Vertx vertx, Server server, String path, int clients, int sessions, String cache,
-                             int storms) throws Exception {
+  private static void storms(Vertx vertx, Server server, String path, int clients, String cache, int storms)
+      throws Exception {
     long serverCpu = 0;
     long loopCpu = 0;
     long nanos = 0;
@@ -247,7 +428,7 @@ public final class Benchmark {
       long cpuBefore = server.cpuNanos();
       long loopBefore = server.eventLoopCpuNanos();
       long start = System.nanoTime();
-      load.connect(clients, 100, "", Benchmark::cookie);
+      load.connect(clients, 100, "", Benchmark::unseenCookie);
       nanos += System.nanoTime() - start;
       serverCpu += server.cpuNanos() - cpuBefore;
       loopCpu += server.eventLoopCpuNanos() - loopBefore;
@@ -255,12 +436,14 @@ public final class Benchmark {
         all.add(m);
       }
       load.close();
+      diag("storm " + cache);
       server.awaitQuiet(10);
+      diag("quiet");
     }
     long[] micros = all.stream().mapToLong(Long::longValue).sorted().toArray();
     long total = (long) clients * storms;
     emit(base("handshake-" + cache, server, path, clients, 0)
-        .put("sessions", sessions).put("storms", storms).put("connected", micros.length)
+        .put("sessions", SESSIONS).put("storms", storms).put("connected", micros.length)
         .put("handshakesPerSecond", Math.round(total / (nanos / 1e9)))
         .put("p50ms", micros.length == 0 ? 0 : micros[micros.length / 2] / 1000.0)
         .put("p99ms", micros.length == 0 ? 0 : micros[(int) (micros.length * 0.99)] / 1000.0)
@@ -278,6 +461,11 @@ public final class Benchmark {
   }
 
   static final int SESSIONS = 200;
+
+  /** The handshake storms' sessions: 200 others, which the idle scenario's clients did not use. */
+  static String unseenCookie(int client) {
+    return "PHPSESSID=" + sessionId(SESSIONS + client % SESSIONS);
+  }
 
   /**
    * 10,000 idle clients, connected, logged in and subscribed (a probe event has reached every one).
@@ -312,37 +500,60 @@ public final class Benchmark {
     load.close();
   }
 
-  private static final int WARM_UP_EVENTS = 100;
   /**
    * How long after the last publish deliveries are still counted: what a server has not delivered by
    * then counts as lost (the hub refuses or sheds instead; the stock bridge queues without bound).
    */
-  private static final int DRAIN_SECONDS = 5;
+  private static final int DRAIN_SECONDS = 3;
 
-  /** Connected, every subscription in place, and warmed up: ready to count deliveries. */
-  private static LoadClients subscribed(Vertx vertx, Server server, String path, int clients) throws Exception {
-    LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
+  /**
+   * Connects {@code clients} more clients and waits until every subscription is in place; a new
+   * server is then warmed up, hub and baseline alike: 2 s of uncounted events as fast as the server
+   * delivers them (at most 20 ahead of it, so neither server starts its runs with a backlog), so that
+   * runs measure the compiled delivery path rather than the JIT compiling it. Then a quiet server.
+   */
+  private static void subscribe(Server server, LoadClients load, int clients, boolean warmUp) throws Exception {
     load.connect(clients, 200, "");
-    WebSocket probe = publisher(vertx, server.publishPort);
+    diag("connected " + load.size());
+    WebSocket probe = publisher(load.vertx(), server.publishPort);
     awaitSubscribed(load, probe);
-    // Warm-up, for hub and baseline alike: 1 s of uncounted events at 100/s, so that runs measure the
-    // compiled delivery path rather than the JIT compiling it, then a quiet server before counting. At
-    // a rate both servers keep up with, so neither starts its run with a backlog.
-    long start = System.nanoTime();
-    for (int n = 0; n < WARM_UP_EVENTS; n++) {
-      waitUntil(start + n * 10_000_000L);
-      publish(probe, -1);
-    }
-    server.awaitQuiet(5);
     probe.close();
-    return load;
+    diag("subscribed");
+    if (warmUp) {
+      WebSocket publisher = publisher(load.vertx(), server.publishPort);
+      byte tag = nextTag();
+      load.startRecording(tag);
+      saturated(publisher, load, WARM_UP_SECONDS, tag);
+      close(publisher);
+      load.stopRecording();
+      diag("warmed up");
+    }
+    server.awaitQuiet(warmUp ? 3 : 2);
+    diag("quiet");
+  }
+
+  private static final int WARM_UP_SECONDS = 2;
+
+  /** Publishes for {@code seconds}, at most 20 events ahead of the deliveries; returns the number published. */
+  private static int saturated(WebSocket publisher, LoadClients load, int seconds, byte tag) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    int clients = load.size();
+    int published = 0;
+    while (System.nanoTime() < deadline) {
+      if ((long) published * clients - load.delivered.get() < 20L * clients) {
+        publish(publisher, published++, tag);
+      } else {
+        LockSupport.parkNanos(50_000);
+      }
+    }
+    return published;
   }
 
   /** Probes at 10/s until every client has received one, so every subscription is in place. */
   private static void awaitSubscribed(LoadClients load, WebSocket probe) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!load.allReceived() && System.nanoTime() < deadline) {
-      publish(probe, -1);
+      publish(probe, -1, LoadClients.PROBE_TAG);
       Thread.sleep(100);
     }
   }
@@ -352,9 +563,10 @@ public final class Benchmark {
         .setURI("/eventbus/websocket").addHeader("Cookie", cookie(0))).await();
   }
 
-  private static void publish(WebSocket publisher, int n) {
+  /** An event of about 200 bytes: its number, its send time and padding that ends with its run's tag. */
+  private static void publish(WebSocket publisher, int n, byte tag) {
     publisher.writeTextMessage(new JsonObject().put("type", "publish").put("address", ADDRESS)
-        .put("body", new JsonObject().put("n", n).put("t", System.nanoTime()).put("pad", PAD)).encode());
+        .put("body", new JsonObject().put("n", n).put("t", System.nanoTime()).put("pad", PAD + (char) tag)).encode());
   }
 
   /** Parks rather than spins: the generator's event loops share its one core with this thread. */
@@ -364,16 +576,23 @@ public final class Benchmark {
     }
   }
 
+  /**
+   * Waits until every expected delivery is in, at most {@code maxSeconds}, or until nothing more has
+   * arrived for a second (a busy server may pause for a garbage collection or the JIT).
+   */
   private static void awaitDeliveries(LoadClients load, long expected, int maxSeconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
     long last = -1;
+    long lastProgress = System.nanoTime();
     while (load.delivered.get() < expected && System.nanoTime() < deadline) {
-      Thread.sleep(100);
+      Thread.sleep(50);
       long now = load.delivered.get();
-      if (now == last) {
+      if (now != last) {
+        last = now;
+        lastProgress = System.nanoTime();
+      } else if (System.nanoTime() - lastProgress > TimeUnit.SECONDS.toNanos(1)) {
         break; // nothing more is coming
       }
-      last = now;
     }
     load.stopRecording();
   }
@@ -399,6 +618,7 @@ public final class Benchmark {
   }
 
   private static void emit(JsonObject result) {
+    result.put("atSeconds", Math.round((System.nanoTime() - BEGAN) / 1e9));
     results.add(result);
     System.out.println(result.encode());
   }
@@ -414,7 +634,10 @@ public final class Benchmark {
         baseline.put(key(r), r);
       }
     }
-    for (JsonObject hub : results) {
+    // By path, in the order they ran.
+    List<JsonObject> byPath = results.stream()
+        .sorted(java.util.Comparator.comparingInt(r -> PATHS.indexOf(r.getString("path")))).toList();
+    for (JsonObject hub : byPath) {
       if (!hub.getString("server").equals("hub") || hub.containsKey("error")) {
         continue;
       }
@@ -437,9 +660,10 @@ public final class Benchmark {
         continue;
       }
       if (hub.getString("scenario").equals("overload")) {
-        System.out.printf("%-10s %-6s %6d %5d | %,d del/s, %d refused, %d lost, p99 %.1f ms, peak %d MiB | baseline %,d del/s, %d lost, p99 %.1f ms, peak %d MiB%n",
+        System.out.printf("%-10s %-6s %6d %5d | %,d del/s, %d refused, %d lost, %d clients closed, p99 %.1f ms, peak %d MiB | baseline %,d del/s, %d lost, p99 %.1f ms, peak %d MiB%n",
             "overload", hub.getString("path"), hub.getInteger("clients"), hub.getInteger("rate"),
-            hub.getLong("deliveriesPerSecond"), hub.getInteger("refused"), hub.getLong("lost"), hub.getDouble("p99ms"),
+            hub.getLong("deliveriesPerSecond"), hub.getInteger("refused"), hub.getLong("lost"),
+            hub.getInteger("clientsClosedByServer"), hub.getDouble("p99ms"),
             hub.getLong("peakRssMiB"), base.getLong("deliveriesPerSecond", 0L), base.getLong("lost", 0L),
             base.getDouble("p99ms", 0.0), base.getLong("peakRssMiB", 0L));
         continue;
@@ -508,22 +732,33 @@ public final class Benchmark {
     }
 
     static Server start(String kind, String path) throws IOException {
-      Started one = launch(kind, path, kind.equals("hub") ? List.of(BenchServer.hubConfig(database).encode()) : List.of());
+      diag("start " + kind + "/" + path);
+      Started one = awaitReady(kind, launch(kind, path, kind.equals("hub") ? List.of(BenchServer.hubConfig(database).encode()) : List.of(), List.of()));
       return new Server(kind, path, List.of(one.process), one.port, one.port);
     }
 
-    /** Two members on loopback Hazelcast ports (static member list). */
+    /**
+   * Two members on loopback Hazelcast ports (static member list), started together, with Hazelcast's
+   * waits before joining at 1 and 2 s instead of 5 and 20 (a member that finds no master waits out the
+   * longer one): startup time only, for hub and baseline alike.
+   */
     static Server startCluster(String kind, String path) throws IOException {
+      diag("start cluster " + kind + "/" + path);
       int[] hazelcast = {HubProcess.freePort(), HubProcess.freePort()};
       String members = "127.0.0.1:" + hazelcast[0] + ",127.0.0.1:" + hazelcast[1];
-      List<Started> started = new ArrayList<>();
+      List<Process> launched = new ArrayList<>();
       for (int port : hazelcast) {
         List<String> args = kind.equals("hub")
             ? List.of(BenchServer.hubConfig(database).put("cluster", new JsonObject().put("enabled", true)
                 .put("name", "bench").put("hazelcastPort", port)
                 .put("members", new io.vertx.core.json.JsonArray(List.of(members.split(","))))).encode())
             : List.of(Integer.toString(port), members);
-        started.add(launch(kind, path, args));
+        launched.add(launch(kind, path, args, List.of("-Dhazelcast.wait.seconds.before.join=1",
+            "-Dhazelcast.max.wait.seconds.before.join=2")));
+      }
+      List<Started> started = new ArrayList<>();
+      for (Process process : launched) {
+        started.add(awaitReady(kind, process));
       }
       return new Server(kind, path, started.stream().map(Started::process).toList(), started.get(1).port, started.get(0).port);
     }
@@ -543,14 +778,19 @@ public final class Benchmark {
       return processes.stream().map(p -> p.isAlive() ? "running" : "exited " + p.exitValue()).toList();
     }
 
-    private static Started launch(String kind, String path, List<String> args) throws IOException {
-      List<String> command = new ArrayList<>(List.of("taskset", "-c", "0",
+    private static Process launch(String kind, String path, List<String> args, List<String> jvmFlags) throws IOException {
+      // Started on both cores (the generator idles meanwhile), pinned to core 0 once it is ready: a
+      // JVM's start, Hazelcast's above all, is mostly the JIT compiling, and two members starting on one
+      // core took 30 s.
+      // (taskset: a child inherits the generator's own pinning to core 1 otherwise)
+      List<String> command = new ArrayList<>(List.of("taskset", "-c", "0,1",
           Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       command.addAll(productionJvmFlags());
       String extra = System.getProperty("bench.serverJvmArgs", "");
       if (!extra.isBlank()) {
         command.addAll(List.of(extra.trim().split("\\s+")));
       }
+      command.addAll(jvmFlags);
       if (Boolean.getBoolean("bench.jfr")) {
         command.add("-XX:StartFlightRecording=settings=profile,filename=target/bench-" + kind + "-" + path
             + "-" + System.nanoTime() + ".jfr");
@@ -559,11 +799,17 @@ public final class Benchmark {
           "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
           "-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), kind));
       command.addAll(args);
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** Reads the server's output until it says READY, then drains the rest in the background. */
+    private static Started awaitReady(String kind, Process process) throws IOException {
       BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.startsWith("READY ")) {
+          pin(process.pid(), 0);
+          diag("ready " + kind);
           int port = Integer.parseInt(line.substring(6).trim());
           // -Dbench.serverLog=true shows what the servers log.
           boolean show = Boolean.getBoolean("bench.serverLog");
@@ -675,6 +921,15 @@ public final class Benchmark {
       return out;
     }
 
+    /** CPU time of the server processes' threads, by name. */
+    Map<String, Long> threadCpu() throws IOException {
+      Map<String, Long> cpu = new LinkedHashMap<>();
+      for (Process process : processes) {
+        Benchmark.threadCpu(process.pid(), cpu);
+      }
+      return cpu;
+    }
+
     /** CPU of the server processes' Vert.x event-loop threads alone, from /proc (no JIT, GC or VM threads). */
     long eventLoopCpuNanos() {
       long ticks = 0;
@@ -718,11 +973,14 @@ public final class Benchmark {
 
     /** SIGTERM first, so a flight recording is written out; then SIGKILL if it lingers. */
     void stop() throws InterruptedException {
+      diag("stop");
       for (Process process : processes) {
         process.destroy();
       }
+      // A flight recording takes its time to be written; otherwise a server that lingers is stuck in a backlog.
+      int patience = Boolean.getBoolean("bench.jfr") ? 15 : 1;
       for (Process process : processes) {
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        if (!process.waitFor(patience, TimeUnit.SECONDS)) {
           process.destroyForcibly();
         }
       }

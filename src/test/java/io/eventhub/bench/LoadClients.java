@@ -3,7 +3,9 @@ package io.eventhub.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -27,8 +29,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * C subscriber connections on one address, raw WebSocket or SockJS websocket. The first
  * {@link #SAMPLED} are full WebSocket clients that parse their frames for the send time the events
  * carry (latency). The others speak just enough WebSocket over a plain TCP socket to subscribe, then
- * only count event markers in the bytes they read, so the generator costs far less per delivery than
- * the server it measures.
+ * only count one byte in what they read, so the generator costs far less per delivery than the server
+ * it measures.
+ *
+ * <p>That byte is the run's tag: every event ends its padding with one upper-case letter, which
+ * nothing else in a frame contains (the envelopes, numbers and SockJS framing have none). A run counts
+ * its own letter only, so events a slow server still delivers from an earlier run are not counted
+ * again, and the probes and warm-up events ({@link #PROBE_TAG}) are told apart without parsing.
  */
 final class LoadClients {
   static final int SAMPLED = 50;
@@ -38,11 +45,8 @@ final class LoadClients {
    * the probe having arrived (their event counts mean nothing; for the idle scenario only).
    */
   static final boolean OFFER_DEFLATE = Boolean.getBoolean("bench.offerDeflate");
-  private static final String REC = "\"type\":\"rec\"";
-  private static final String REC_ESCAPED = "\\\"type\\\":\\\"rec\\\"";
-  /** The probes that show every subscription in place (n = -1) arrive as events too, but are not deliveries. */
-  private static final String PROBE = "\"n\":-1,";
-  private static final String PROBE_ESCAPED = "\\\"n\\\":-1,";
+  /** The tag of the probes that show every subscription in place, and of the warm-up events. */
+  static final byte PROBE_TAG = 'P';
 
   private final Vertx vertx;
   private final int port;
@@ -55,6 +59,11 @@ final class LoadClients {
   private final AtomicLongArray latencyMicros = new AtomicLongArray(2_000_000);
   private final AtomicInteger latencyCount = new AtomicInteger();
   private volatile boolean recording;
+  /** The tag counted now: {@link #PROBE_TAG}, or the recorded run's. */
+  private volatile byte tag = PROBE_TAG;
+  /** Clients the server closed (the hub's slow-consumer policy closes those that fall too far behind). */
+  private final AtomicInteger closedByServer = new AtomicInteger();
+  private volatile boolean closing;
 
   LoadClients(Vertx vertx, int port, boolean sockJs, String address) {
     this.vertx = vertx;
@@ -63,7 +72,14 @@ final class LoadClients {
     this.address = address;
   }
 
-  /** Connects and subscribes {@code count} clients, {@code parallel} handshakes at a time; returns connects/s. */
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Connects and subscribes {@code count} more clients, {@code parallel} handshakes at a time; returns
+   * connects/s.
+   */
   double connect(int count, int parallel, String query) {
     return connect(count, parallel, query, i -> Benchmark.cookie(i));
   }
@@ -83,9 +99,10 @@ final class LoadClients {
         .setConnectTimeout(30_000));
     NetClient net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(30_000));
     long start = System.nanoTime();
-    for (int from = 0; from < count; from += parallel) {
+    int first = size();
+    for (int from = first; from < first + count; from += parallel) {
       List<Future<?>> batch = new ArrayList<>();
-      for (int i = from; i < Math.min(count, from + parallel); i++) {
+      for (int i = from; i < Math.min(first + count, from + parallel); i++) {
         String uri = (sockJs ? "/eventbus/0/" + i + "x/websocket" : "/eventbus/websocket") + query;
         long started = System.nanoTime();
         Future<?> connected = i < SAMPLED ? sampledClient(client, uri, cookie.apply(i)) : countingClient(net, uri, cookie.apply(i));
@@ -107,6 +124,7 @@ final class LoadClients {
           // handler: text and binary messages alike (the stock bridge sends binary on its raw endpoint)
           ws.handler(buffer -> onSampled(buffer.toString(), reachedOnce));
           ws.writeTextMessage(registerFrame());
+          ws.closeHandler(v -> onClosed());
           sockets.add(ws);
         });
   }
@@ -133,6 +151,7 @@ final class LoadClients {
           return;
         }
         socket.write(maskedTextFrame(registerFrame()));
+        socket.closeHandler(v -> onClosed());
         netSockets.add(socket);
         upgraded.tryComplete(socket);
         counter.read(head.getBuffer(end + 4, head.length()));
@@ -157,73 +176,65 @@ final class LoadClients {
         .appendInt(0).appendBytes(payload);
   }
 
-  /** Finds one marker in a byte stream, across buffer boundaries. */
-  private static final class Marker {
-    private final byte[] bytes;
-    private int matched;
-
-    Marker(String text) {
-      bytes = text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** 1 when this byte completes the marker. */
-    int feed(byte b) {
-      if (b == bytes[matched]) {
-        if (++matched == bytes.length) {
-          matched = 0;
-          return 1;
-        }
-      } else {
-        matched = b == bytes[0] ? 1 : 0;
-      }
-      return 0;
-    }
-  }
-
-  /** Counts events (and, apart, probes) in one connection's byte stream. */
+  /** Counts the current tag in one connection's byte stream (the tag is one byte: no split across reads). */
   private final class Counter {
-    private final Marker event = new Marker(sockJs ? REC_ESCAPED : REC);
-    private final Marker probe = new Marker(sockJs ? PROBE_ESCAPED : PROBE);
     private boolean reachedOnce;
 
     void read(Buffer buffer) {
+      ByteBuf bytes = ((BufferInternal) buffer).getByteBuf();
+      byte counted = tag;
       int found = 0;
-      int probes = 0;
-      for (int i = 0, n = buffer.length(); i < n; i++) {
-        byte b = buffer.getByte(i);
-        found += event.feed(b);
-        probes += probe.feed(b);
+      int end = bytes.writerIndex();
+      for (int at = bytes.indexOf(bytes.readerIndex(), end, counted); at >= 0; at = bytes.indexOf(at + 1, end, counted)) {
+        found++;
       }
-      if (OFFER_DEFLATE && found == 0 && buffer.length() > 0) {
-        found = probes = 1; // compressed or not, something arrived
+      if (OFFER_DEFLATE && found == 0 && bytes.isReadable()) {
+        found = 1; // compressed or not, something arrived
       }
-      if (found > 0) {
-        delivered.addAndGet(found - probes);
-        if (!reachedOnce) {
-          reachedOnce = true;
-          reached.incrementAndGet();
-        }
-      }
+      counted(found, counted, this::reachedOnce);
+    }
+
+    private boolean reachedOnce() {
+      boolean first = !reachedOnce;
+      reachedOnce = true;
+      return first;
+    }
+  }
+
+  /** Books {@code found} events of tag {@code counted}: deliveries of a run, or a client's first probe. */
+  private void counted(int found, byte counted, java.util.function.BooleanSupplier firstProbe) {
+    if (found == 0) {
+      return;
+    }
+    if (counted != PROBE_TAG) {
+      delivered.addAndGet(found);
+    } else if (firstProbe.getAsBoolean()) {
+      reached.incrementAndGet();
     }
   }
 
   private void onSampled(String text, boolean[] reachedOnce) {
-    int recs = count(text, sockJs ? REC_ESCAPED : REC);
-    if (recs == 0) {
-      return;
+    byte counted = tag;
+    int found = 0;
+    for (int at = text.indexOf(counted); at >= 0; at = text.indexOf(counted, at + 1)) {
+      found++;
     }
-    delivered.addAndGet(recs - count(text, sockJs ? PROBE_ESCAPED : PROBE));
-    if (!reachedOnce[0]) {
+    if (OFFER_DEFLATE && found == 0 && !text.isEmpty()) {
+      found = 1;
+    }
+    counted(found, counted, () -> {
+      boolean first = !reachedOnce[0];
       reachedOnce[0] = true;
-      reached.incrementAndGet();
-    }
-    if (!recording) {
+      return first;
+    });
+    if (!recording || counted == PROBE_TAG || found == 0) {
       return;
     }
     long now = System.nanoTime();
     for (String frame : sockJs ? unwrap(text) : List.of(text)) {
       JsonObject body = new JsonObject(frame).getJsonObject("body");
-      if (body != null && body.containsKey("t") && body.getInteger("n", 0) >= 0) {
+      String pad = body == null ? null : body.getString("pad");
+      if (pad != null && pad.charAt(pad.length() - 1) == counted) {
         int index = latencyCount.getAndIncrement();
         if (index < latencyMicros.length()) {
           latencyMicros.set(index, (now - body.getLong("t")) / 1000);
@@ -237,14 +248,17 @@ final class LoadClients {
     return reached.get() >= size();
   }
 
-  void startRecording() {
+  /** Counts the events tagged {@code runTag} from now on. */
+  void startRecording(byte runTag) {
     delivered.set(0);
     latencyCount.set(0);
+    tag = runTag;
     recording = true;
   }
 
   void stopRecording() {
     recording = false;
+    tag = PROBE_TAG;
   }
 
   /** p50, p99, p99.9 and max of the sampled latencies, in milliseconds. */
@@ -266,21 +280,25 @@ final class LoadClients {
     return sockets.size() + netSockets.size();
   }
 
+  private void onClosed() {
+    if (!closing) {
+      closedByServer.incrementAndGet();
+    }
+  }
+
+  int closedByServer() {
+    return closedByServer.get();
+  }
+
   /** Closes without waiting for an overloaded server's answer; the server process ends right after. */
   void close() {
+    closing = true;
     sockets.forEach(WebSocket::close);
     netSockets.forEach(NetSocket::close);
     sockets.clear();
     netSockets.clear();
   }
 
-  private static int count(String text, String needle) {
-    int count = 0;
-    for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length())) {
-      count++;
-    }
-    return count;
-  }
 
   private static List<String> unwrap(String sockJsFrame) {
     return sockJsFrame.startsWith("a") ? new JsonArray(sockJsFrame.substring(1)).stream().map(String.class::cast).toList() : List.of();
