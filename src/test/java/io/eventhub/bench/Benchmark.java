@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * The benchmark: every scenario against event-hub and the stock vertx-web SockJS bridge, on the raw
  * WebSocket and the SockJS websocket path, server pinned to core 0 and this generator to core 1.
  * Prints a table and one JSON line per result. Bounded in count and time; loopback only.
- * Usage: {@code mvn -B -q -Pbench verify} (or Benchmark [seconds-per-run=5]).
+ * Usage: {@code mvn -B -q -Pbench verify} (or Benchmark [seconds-per-run=3]).
  */
 public final class Benchmark {
   private static final String ADDRESS = "bench.fan";

@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * it measures.
  *
  * <p>That byte is the run's tag: every event ends its padding with one upper-case letter, which
- * nothing else in a frame contains (the envelopes, numbers and SockJS framing have none). A run counts
- * its own letter only, so events a slow server still delivers from an earlier run are not counted
- * again, and the probes and warm-up events ({@link #PROBE_TAG}) are told apart without parsing.
+ * nothing else in a frame's payload contains (the envelopes, numbers and SockJS framing have none).
+ * A frame's length bytes may be any byte, so the counting clients count the tag only after two
+ * padding bytes ({@code xx}), which a length field cannot hold. A run counts its own letter only, so
+ * events a slow server still delivers from an earlier run are not counted again, and the probes and
+ * warm-up events ({@link #PROBE_TAG}) are told apart without parsing.
  */
 final class LoadClients {
   static final int SAMPLED = 50;
@@ -176,17 +178,32 @@ final class LoadClients {
         .appendInt(0).appendBytes(payload);
   }
 
-  /** Counts the current tag in one connection's byte stream (the tag is one byte: no split across reads). */
+  /** Counts the current tag, after two padding bytes, in one connection's byte stream. */
   private final class Counter {
     private boolean reachedOnce;
+    /** The last two bytes of the previous read: the padding before a tag may end a read. */
+    private byte previous;
+    private byte beforePrevious;
 
     void read(Buffer buffer) {
       ByteBuf bytes = ((BufferInternal) buffer).getByteBuf();
       byte counted = tag;
       int found = 0;
+      int start = bytes.readerIndex();
       int end = bytes.writerIndex();
-      for (int at = bytes.indexOf(bytes.readerIndex(), end, counted); at >= 0; at = bytes.indexOf(at + 1, end, counted)) {
-        found++;
+      for (int at = bytes.indexOf(start, end, counted); at >= 0; at = bytes.indexOf(at + 1, end, counted)) {
+        byte one = at - 1 >= start ? bytes.getByte(at - 1) : previous;
+        byte two = at - 2 >= start ? bytes.getByte(at - 2) : at - 1 >= start ? previous : beforePrevious;
+        if (one == 'x' && two == 'x') {
+          found++;
+        }
+      }
+      if (end - start >= 2) {
+        beforePrevious = bytes.getByte(end - 2);
+        previous = bytes.getByte(end - 1);
+      } else if (end - start == 1) {
+        beforePrevious = previous;
+        previous = bytes.getByte(end - 1);
       }
       if (OFFER_DEFLATE && found == 0 && bytes.isReadable()) {
         found = 1; // compressed or not, something arrived
