@@ -65,14 +65,14 @@ public final class Benchmark {
       List<Step> crossInstance = new ArrayList<>();
       for (String path : PATHS) {
         delivery.addAll(List.of(
-            step(path, "fan-out 1000x20", rig -> fanOut(rig, path, 1000, 20)),
+            step(path, "fan-out 1000x20", rig -> paced("fan-out", rig, path, 1000, 20)),
             step(path, "saturation 1000", rig -> saturation(rig, path, 1000)),
-            step(path, "fan-out 1000x50", rig -> fanOut(rig, path, 1000, 50)),
-            step(path, "fan-out 1000x200", rig -> fanOut(rig, path, 1000, 200)),
-            step(path, "fan-out 4000x50", rig -> fanOut(rig, path, 4000, 50)),
-            step(path, "fan-out 4000x200", rig -> fanOut(rig, path, 4000, 200)),
-            step(path, "overload 1000x5000", rig -> overload(rig, path, 1000, 5000))));
-        crossInstance.add(step(path, "cross-instance 1000x200", rig -> crossInstance(rig, path, 1000, 200)));
+            step(path, "fan-out 1000x50", rig -> paced("fan-out", rig, path, 1000, 50)),
+            step(path, "fan-out 1000x200", rig -> paced("fan-out", rig, path, 1000, 200)),
+            step(path, "fan-out 4000x50", rig -> paced("fan-out", rig, path, 4000, 50)),
+            step(path, "fan-out 4000x200", rig -> paced("fan-out", rig, path, 4000, 200)),
+            step(path, "overload 1000x5000", rig -> paced("overload", rig, path, 1000, 5000))));
+        crossInstance.add(step(path, "cross-instance 1000x200", rig -> paced("cross-instance", rig, path, 1000, 200)));
       }
       runs(new Rig(vertx, server, "both", false), delivery);
       runs(new Rig(vertx, server, "both", true), crossInstance);
@@ -173,9 +173,9 @@ public final class Benchmark {
 
     /**
      * A quiet server with {@code clients} subscribed clients on {@code path}, all of them open. More
-     * are connected to a running server as needed; each path gets its warm-up once per server. A server still busy after a run (the stock bridge queues without bound
-     * and works its queues off long after its clients have gone) is replaced, as is one that fails to
-     * take the clients.
+     * are connected to a running server as needed; each path gets its warm-up once per server. A
+     * server still busy after a run (the stock bridge queues without bound and works its queues off
+     * long after its clients have gone) is replaced, as is one that fails to take the clients.
      */
     LoadClients ready(String path, int clients) throws Exception {
       try {
@@ -219,14 +219,15 @@ public final class Benchmark {
   /** How long a rig's server may take to go quiet after a run before it is replaced. */
   private static final int QUIET_SECONDS = 2;
 
-  /** Publishes at {@code rate} events/s for the run's seconds. */
-  private static void fanOut(Rig rig, String path, int clients, int rate) throws Exception {
-    emit(measure("fan-out", rig, path, clients, rate, atRate(rate)));
-  }
-
-  /** The same, with the publisher on one cluster member and every subscriber on the other. */
-  private static void crossInstance(Rig rig, String path, int clients, int rate) throws Exception {
-    emit(measure("cross-instance", rig, path, clients, rate, atRate(rate)));
+  /**
+   * A run publishing at {@code rate} events/s for the run's seconds: {@code fan-out};
+   * {@code cross-instance}, the same with the publisher on one cluster member and every subscriber on
+   * the other; {@code overload}, offered far more than one core can write (5,000 events/s to 1,000
+   * clients: 5 million deliveries/s), for the server's peak resident memory, what it refused, and the
+   * latency of what it delivered.
+   */
+  private static void paced(String scenario, Rig rig, String path, int clients, int rate) throws Exception {
+    emit(measure(scenario, rig, path, clients, rate, atRate(rate)));
   }
 
   /**
@@ -252,14 +253,6 @@ public final class Benchmark {
   /** The publisher keeps at most 20 events ahead of the deliveries: as fast as the server keeps up. */
   private static void saturation(Rig rig, String path, int clients) throws Exception {
     emit(measure("saturation", rig, path, clients, 0, (publisher, load, tag) -> saturated(publisher, load, seconds, tag)));
-  }
-
-  /**
-   * Offered far more than one core can write (2,000 events/s to 1,000 clients: 2 million deliveries/s):
-   * the server's peak resident memory, what it refused, and the latency of what it delivered.
-   */
-  private static void overload(Rig rig, String path, int clients, int rate) throws Exception {
-    emit(measure("overload", rig, path, clients, rate, atRate(rate)));
   }
 
   /** How a run publishes; returns the number of events it published. */
@@ -708,7 +701,6 @@ public final class Benchmark {
     }
   }
 
-  /** The server under test in its own JVM, started under taskset on core 0. */
   /**
    * The server under test: one JVM, or for cross-instance runs two clustered ones (subscribers on the
    * second, the publisher on the first), all pinned to core 0.
@@ -738,10 +730,10 @@ public final class Benchmark {
     }
 
     /**
-   * Two members on loopback Hazelcast ports (static member list), started together, with Hazelcast's
-   * waits before joining at 1 and 2 s instead of 5 and 20 (a member that finds no master waits out the
-   * longer one): startup time only, for hub and baseline alike.
-   */
+     * Two members on loopback Hazelcast ports (static member list), started together, with Hazelcast's
+     * waits before joining at 1 and 2 s instead of 5 and 20 (a member that finds no master waits out
+     * the longer one): startup time only, for hub and baseline alike.
+     */
     static Server startCluster(String kind, String path) throws IOException {
       diag("start cluster " + kind + "/" + path);
       int[] hazelcast = {HubProcess.freePort(), HubProcess.freePort()};
@@ -779,10 +771,9 @@ public final class Benchmark {
     }
 
     private static Process launch(String kind, String path, List<String> args, List<String> jvmFlags) throws IOException {
-      // Started on both cores (the generator idles meanwhile), pinned to core 0 once it is ready: a
-      // JVM's start, Hazelcast's above all, is mostly the JIT compiling, and two members starting on one
-      // core took 30 s.
-      // (taskset: a child inherits the generator's own pinning to core 1 otherwise)
+      // Started on both cores (the generator idles meanwhile; without taskset a child would inherit
+      // the generator's pinning to core 1), pinned to core 0 once it is ready: a JVM's start,
+      // Hazelcast's above all, is mostly the JIT compiling, and two members on one core took 30 s.
       List<String> command = new ArrayList<>(List.of("taskset", "-c", "0,1",
           Path.of(System.getProperty("java.home"), "bin", "java").toString()));
       command.addAll(productionJvmFlags());
@@ -931,29 +922,11 @@ public final class Benchmark {
     }
 
     /** CPU of the server processes' Vert.x event-loop threads alone, from /proc (no JIT, GC or VM threads). */
-    long eventLoopCpuNanos() {
-      long ticks = 0;
-      for (Process process : processes) {
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
-          for (Path task : (Iterable<Path>) tasks::iterator) {
-            try {
-              String text = Files.readString(task.resolve("stat"));
-              String name = text.substring(text.indexOf('(') + 1, text.lastIndexOf(')'));
-              if (name.startsWith("vert.x-eventloo")) {
-                String[] stat = text.substring(text.lastIndexOf(')') + 2).split(" ");
-                ticks += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-              }
-            } catch (IOException e) {
-              // the thread ended meanwhile
-            }
-          }
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-      return ticks * 10_000_000L;
+    long eventLoopCpuNanos() throws IOException {
+      // /proc keeps 15 characters of a thread's name: "vert.x-eventloop-thread-N" is "vert.x-eventloo".
+      return threadCpu().entrySet().stream().filter(e -> e.getKey().startsWith("vert.x-eventloo"))
+          .mapToLong(Map.Entry::getValue).sum();
     }
-
 
     long rssBytes() {
       long bytes = 0;
