@@ -37,6 +37,11 @@ class RollingRestartTest {
   static final String SESSION = "rolling-session-0123456789";
   static final String OTHER_SESSION = "rolling-other-0123456789ab";
   static final String ADDRESS = "demo.rolling";
+  /**
+   * The leaving instance holds each event for its clients this long: the events still waiting when a
+   * resumed client commits must reach it all the same.
+   */
+  static final int SLOW_FLUSH_MILLIS = 300;
 
   /** One client's view: the numbers it received, across both connections. */
   record Client(Transport transport, List<Integer> numbers, BridgeClient connection) {}
@@ -49,8 +54,8 @@ class RollingRestartTest {
     db.session(OTHER_SESSION, 12L, null, 3600);
     Path dir = Files.createTempDirectory("rolling");
     int[] hazelcast = {HubProcess.freePort(), HubProcess.freePort()};
-    try (HubProcess leaving = HubProcess.withConfig(dir, "leaving", config(db, hazelcast[0], hazelcast));
-         HubProcess staying = HubProcess.withConfig(dir, "staying", config(db, hazelcast[1], hazelcast))) {
+    try (HubProcess leaving = HubProcess.withConfig(dir, "leaving", config(db, hazelcast[0], hazelcast, SLOW_FLUSH_MILLIS));
+         HubProcess staying = HubProcess.withConfig(dir, "staying", config(db, hazelcast[1], hazelcast, 10))) {
       HubProcess.awaitCluster(2, List.of(leaving, staying));
       Credentials login = Credentials.cookie("PHPSESSID", SESSION);
       List<Client> clients = new ArrayList<>();
@@ -120,17 +125,19 @@ class RollingRestartTest {
     }
   }
 
-  static String config(TestDatabase db, int hazelcastPort, int[] hazelcastPorts) {
+  static String config(TestDatabase db, int hazelcastPort, int[] hazelcastPorts, int flushIntervalMillis) {
     return """
         {"http": {"host": "127.0.0.1", "port": 0, "instances": 2},
          "cluster": {"enabled": true, "host": "127.0.0.1", "hazelcastPort": %d,
                      "members": ["127.0.0.1:%d", "127.0.0.1:%d"]},
          "auth": {"mode": "session"},
          "database": %s,
-         "bridge": {"permissions": {"subscribe": ["demo.*"], "publish": [], "send": []}, "maxMessagesPerSecond": 1000},
+         "bridge": {"permissions": {"subscribe": ["demo.*"], "publish": [], "send": []}, "maxMessagesPerSecond": 1000,
+                    "flushIntervalMillis": %d},
          "publish": {"token": "%s"},
          "shutdown": {"drainSeconds": 30, "handoverSeconds": 25}}"""
-        .formatted(hazelcastPort, hazelcastPorts[0], hazelcastPorts[1], db.hubConfig().encode(), TestHub.TOKEN);
+        .formatted(hazelcastPort, hazelcastPorts[0], hazelcastPorts[1], db.hubConfig().encode(), flushIntervalMillis,
+            TestHub.TOKEN);
   }
 
   /** Takes the client's events up to the resume token the draining hub sends before closing. */

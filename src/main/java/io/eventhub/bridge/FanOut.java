@@ -2,6 +2,8 @@ package io.eventhub.bridge;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -72,6 +74,45 @@ public final class FanOut {
     }
   }
 
+  /**
+   * Completes on {@code subscriber}'s context once it has been handed every event this instance had
+   * received for {@code addresses} before the call, whatever the flush interval still held back: a
+   * hop through each address's consumer lets the events queued ahead reach the subscriber's group,
+   * which is then flushed. What a resumed client's commit relies on.
+   */
+  public Future<Void> settle(Set<String> addresses, Subscriber subscriber) {
+    List<Future<Void>> received = new ArrayList<>();
+    for (String address : addresses) {
+      AddressEntry entry;
+      synchronized (this) {
+        entry = entries.get(address);
+      }
+      if (entry != null && entry.consumerContext != null) {
+        Promise<Void> passed = Promise.promise();
+        entry.consumerContext.runOnContext(v -> passed.complete());
+        received.add(passed.future());
+      }
+    }
+    Promise<Void> settled = Promise.promise();
+    Future.join(received).onComplete(all -> subscriber.context().runOnContext(v -> {
+      addresses.forEach(address -> flushNow(address, subscriber));
+      settled.complete();
+    }));
+    return settled.future();
+  }
+
+  /** On the subscriber's context: writes out whatever its group on {@code address} still holds. */
+  private void flushNow(String address, Subscriber subscriber) {
+    LoopGroup group;
+    synchronized (this) {
+      AddressEntry entry = entries.get(address);
+      group = entry == null ? null : entry.groupFor(loopOf(subscriber));
+    }
+    if (group != null) {
+      group.deliverAll();
+    }
+  }
+
   /** Event-bus consumers this instance holds: one per distinct subscribed address. */
   public synchronized int consumerCount() {
     return entries.size();
@@ -90,6 +131,8 @@ public final class FanOut {
   private final class AddressEntry {
     final String address;
     final MessageConsumer<Object> consumer;
+    /** Where the consumer receives (the subscribing context it was made on); null off a Vert.x thread. */
+    final Context consumerContext = Vertx.currentContext();
     /** Copy-on-write: read lock-free by the consumer, replaced under the FanOut lock. */
     volatile LoopGroup[] groups = new LoopGroup[0];
     /** Read without the lock by the consumer, for the count of connections that miss a dropped event. */
@@ -248,13 +291,24 @@ public final class FanOut {
     private void flush() {
       scheduled.set(false);
       nextFlushNanos = System.nanoTime() + flushIntervalNanos;
+      deliverBatch();
+      if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
+        context.runOnContext(v -> flush());
+      }
+    }
+
+    /** On the group's event loop, out of turn: a flush still scheduled then finds less or nothing. */
+    void deliverAll() {
+      while (!pending.isEmpty()) {
+        deliverBatch();
+      }
+    }
+
+    private void deliverBatch() {
       List<OutboundFrame> frames = new ArrayList<>();
       OutboundFrame frame;
       while (frames.size() < MAX_BATCH && (frame = pending.poll()) != null) {
         frames.add(frame);
-      }
-      if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
-        context.runOnContext(v -> flush());
       }
       if (frames.isEmpty()) {
         return;

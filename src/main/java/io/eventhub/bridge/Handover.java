@@ -139,7 +139,9 @@ public final class Handover {
     }
     switch (body.getString("op", "")) {
       case "claim" -> request.reply(new JsonObject().put("addresses", new JsonArray(List.copyOf(standIn.addresses))));
-      case "commit" -> standIn.context.runOnContext(v -> {
+      // The events published before the resuming instance registered may still be on their way
+      // through this one's consumers and flush interval: they are the stand-in's before it lets go.
+      case "commit" -> fanOut.settle(standIn.addresses, standIn).onComplete(settled -> {
         if (standIn.overflowed) {
           standIn.release(OVERFLOWED);
           request.fail(410, "more than " + MAX_KEPT_FRAMES + " events were missed");
