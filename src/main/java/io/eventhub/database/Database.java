@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The connection pool to the application's database; with {@code database.embedded}, first starts a
@@ -38,20 +40,25 @@ public final class Database {
     if (!config.embedded()) {
       return Future.succeededFuture(new Database(pool(vertx, config, config.host(), config.port()), null));
     }
-    return vertx.executeBlocking(() -> {
-      EmbeddedMariaDb db = EmbeddedMariaDb.start(config.embeddedDataDir());
-      try {
-        db.createDatabase(config.name());
-        db.run(schema(), config.name());
-        db.run(DEMO_SEED, config.name());
-      } catch (RuntimeException e) {
-        db.stop();
-        throw e;
-      }
-      log.info("Demo login: user 1 with session id {} (open /?session={} or send it as the PHPSESSID cookie)",
-          DEMO_SESSION_ID, DEMO_SESSION_ID);
-      return db;
-    }).map(db -> new Database(pool(vertx, config, "127.0.0.1", db.port()), db));
+    return vertx.executeBlocking(() -> EmbeddedMariaDb.start(config.embeddedDataDir()))
+        .compose(db -> db.prepare(vertx, config.name(), schema() + DEMO_SEED)
+            .recover(failure -> vertx.executeBlocking(() -> {
+              db.stop();
+              return null;
+            }).transform(stopped -> Future.<Void>failedFuture(failure)))
+            .map(db))
+        .map(db -> {
+          log.info("Demo login: user 1 with session id {} (open /?session={} or send it as the PHPSESSID cookie)",
+              DEMO_SESSION_ID, DEMO_SESSION_ID);
+          return new Database(pool(vertx, config, "127.0.0.1", db.port()), db);
+        });
+  }
+
+  /** The statements of an SQL script, split at semicolons: no statement of ours has one inside. */
+  public static List<String> statements(String sql) {
+    return Arrays.stream(sql.split(";"))
+        .filter(statement -> !statement.replaceAll("--[^\n]*", "").isBlank())
+        .toList();
   }
 
   private static Pool pool(Vertx vertx, HubConfig.Database config, String host, int port) {

@@ -51,7 +51,7 @@ public final class TestDatabase {
             System.getenv().getOrDefault("EVENTHUB_TEST_DB_PASSWORD", ""));
       } else {
         EmbeddedMariaDb db = EmbeddedMariaDb.start("");
-        db.createDatabase("hubtest");
+        db.prepare(ClientVertx.get(), "hubtest", "").await();
         instance = new TestDatabase(db, "127.0.0.1", db.port(), "hubtest", "root", "");
       }
       instance.setUp();
@@ -60,11 +60,7 @@ public final class TestDatabase {
   }
 
   private void setUp() {
-    for (String statement : Database.schema().split(";")) {
-      if (!statement.replaceAll("--[^\n]*", "").isBlank()) {
-        sql(statement);
-      }
-    }
+    Database.statements(Database.schema()).forEach(this::sql);
     sql("""
         CREATE TABLE IF NOT EXISTS laravel_sessions (
           id VARCHAR(255) NOT NULL PRIMARY KEY, user_id BIGINT UNSIGNED NULL, ip_address VARCHAR(45) NULL,
