@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class Benchmark {
   private static final String ADDRESS = "bench.fan";
   private static final String PAD = "x".repeat(129);
-  private static int seconds = 3;
+  private static int seconds = 2;
   private static final List<JsonObject> results = new ArrayList<>();
   private static final long BEGAN = System.nanoTime();
 
@@ -155,6 +155,8 @@ public final class Benchmark {
      * warm-up would have it queue behind before a run (and cost a minute of the benchmark's ten).
      */
     final java.util.Set<String> warm = new java.util.HashSet<>();
+    /** Set by a run that lost deliveries: its server still queues the rest. */
+    boolean behind;
 
     Rig(Vertx vertx, String kind, String label, boolean cluster) {
       this.vertx = vertx;
@@ -187,9 +189,11 @@ public final class Benchmark {
     }
 
     private LoadClients prepare(String path, int clients) throws Exception {
-      if (server != null && !server.awaitQuiet(QUIET_SECONDS)) {
+      // A server that lost deliveries is still working off the rest: replaced without the wait.
+      if (server != null && (behind || !server.awaitQuiet(QUIET_SECONDS))) {
         discard();
       }
+      behind = false;
       if (load != null && (!path.equals(loadPath) || load.closedByServer() > 0 || load.size() > clients)) {
         load.close();
         load = null;
@@ -290,9 +294,15 @@ public final class Benchmark {
     double elapsed = (System.nanoTime() - start) / 1e9;
     peak.stop();
     JsonObject result = record(scenario, server, path, clients, rate, load, expected, elapsed, serverCpu, ownCpu);
+    rig.behind = result.getLong("lost") > 0;
+    Map<String, Long> serverThreadCpuAfter = server.threadCpu();
+    long delivered = result.getLong("delivered");
+    // The JIT's share: in runs of seconds it is still compiling, which a long-running hub is not.
+    result.put("jitCpuMsPer1000", delivered == 0 ? 0
+        : round(cpuOf(serverThreadCpu, serverThreadCpuAfter, JIT_THREADS) / 1e6 / (delivered / 1000.0)));
     if (Boolean.getBoolean("bench.diag")) {
       result.put("generatorThreadCpuShares", busiest(threadCpu, generatorThreadCpu(), elapsed))
-          .put("serverThreadCpuShares", busiest(serverThreadCpu, server.threadCpu(), elapsed));
+          .put("serverThreadCpuShares", busiest(serverThreadCpu, serverThreadCpuAfter, elapsed));
     }
     double serverCpuNanos = server.cpuNanos() - serverCpu;
     return result
@@ -321,6 +331,17 @@ public final class Benchmark {
       }
     }
     return cpu;
+  }
+
+  /** /proc keeps 15 characters of a thread's name: "vert.x-eventloop-thread-N" is "vert.x-eventloo". */
+  static final String EVENT_LOOP_THREADS = "vert.x-eventloo";
+  /** The JIT compilers: "C1 CompilerThread0", "C2 CompilerThread1"... */
+  static final String JIT_THREADS = "C[12] CompilerThre";
+
+  /** CPU time between two {@link #threadCpu} readings of the threads whose names match {@code names}. */
+  static long cpuOf(Map<String, Long> before, Map<String, Long> after, String names) {
+    return after.entrySet().stream().filter(e -> e.getKey().matches(names))
+        .mapToLong(e -> e.getValue() - before.getOrDefault(e.getKey(), 0L)).sum();
   }
 
   private static JsonObject busiest(Map<String, Long> before, Map<String, Long> after, double seconds) {
@@ -408,28 +429,31 @@ public final class Benchmark {
   }
 
   static final int WARM_UP_STORMS = Integer.getInteger("bench.hsWarmUp", 0);
-  static final int WARM_STORMS = 2;
+  static final int WARM_STORMS = 1;
 
   private static void storms(Vertx vertx, Server server, String path, int clients, String cache, int storms)
       throws Exception {
     long serverCpu = 0;
     long loopCpu = 0;
+    long jitCpu = 0;
     long nanos = 0;
     List<Long> all = new ArrayList<>();
     for (int i = 0; i < storms; i++) {
       LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
       long cpuBefore = server.cpuNanos();
-      long loopBefore = server.eventLoopCpuNanos();
+      Map<String, Long> threadsBefore = server.threadCpu();
       long start = System.nanoTime();
       load.connect(clients, 100, "", Benchmark::unseenCookie);
       nanos += System.nanoTime() - start;
       serverCpu += server.cpuNanos() - cpuBefore;
-      loopCpu += server.eventLoopCpuNanos() - loopBefore;
+      Map<String, Long> threadsAfter = server.threadCpu();
+      loopCpu += cpuOf(threadsBefore, threadsAfter, EVENT_LOOP_THREADS);
+      jitCpu += cpuOf(threadsBefore, threadsAfter, JIT_THREADS);
       for (long m : load.handshakeMicros()) {
         all.add(m);
       }
+      diag("storm " + cache + " " + busiest(threadsBefore, threadsAfter, 1.0));
       load.close();
-      diag("storm " + cache);
       server.awaitQuiet(10);
       diag("quiet");
     }
@@ -441,7 +465,8 @@ public final class Benchmark {
         .put("p50ms", micros.length == 0 ? 0 : micros[micros.length / 2] / 1000.0)
         .put("p99ms", micros.length == 0 ? 0 : micros[(int) (micros.length * 0.99)] / 1000.0)
         .put("serverCpuMsPerHandshake", round3(serverCpu / 1e6 / total))
-        .put("eventLoopCpuMsPerHandshake", round3(loopCpu / 1e6 / total)));
+        .put("eventLoopCpuMsPerHandshake", round3(loopCpu / 1e6 / total))
+        .put("jitCpuMsPerHandshake", round3(jitCpu / 1e6 / total)));
   }
 
   static String sessionId(int i) {
@@ -472,14 +497,22 @@ public final class Benchmark {
     long liveBefore = server.liveHeapBytes("before");
     long rssBefore = server.rssBytes();
     LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
+    Map<String, Long> serverThreads = server.threadCpu();
+    Map<String, Long> generatorThreads = generatorThreadCpu();
     double connectRate = load.connect(clients, 200, "");
+    diag("connected " + clients + ", server " + busiest(serverThreads, server.threadCpu(), 1.0)
+        + ", generator " + busiest(generatorThreads, generatorThreadCpu(), 1.0));
     WebSocket probe = publisher(vertx, server.publishPort);
     awaitSubscribed(load, probe);
     probe.close();
+    diag("subscribed");
     // Idle means idle: a server that fell behind on the probes still holds them.
+    serverThreads = server.threadCpu();
     boolean quiet = server.awaitQuiet(10);
+    diag("quiet " + quiet + ", server " + busiest(serverThreads, server.threadCpu(), 1.0));
     long rssNoGc = server.rssBytes();
     long liveAfter = server.liveHeapBytes("after");
+    diag("heap measured");
     long rssAfter = server.rssBytes();
     JsonObject result = base("idle", server, path, clients, 0)
         .put("connected", load.size())
@@ -491,13 +524,14 @@ public final class Benchmark {
         .put("rssMiB", rssAfter / (1024 * 1024));
     emit(result);
     load.close();
+    diag("closed");
   }
 
   /**
    * How long after the last publish deliveries are still counted: what a server has not delivered by
    * then counts as lost (the hub refuses or sheds instead; the stock bridge queues without bound).
    */
-  private static final int DRAIN_SECONDS = 3;
+  private static final int DRAIN_SECONDS = 2;
 
   /**
    * Connects {@code clients} more clients and waits until every subscription is in place; a new
@@ -547,7 +581,13 @@ public final class Benchmark {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!load.allReceived() && System.nanoTime() < deadline) {
       publish(probe, -1, LoadClients.PROBE_TAG);
-      Thread.sleep(100);
+      // The next probe only once this one has stopped reaching clients: a slow server with 10,000
+      // clients is not buried under probes it then spends seconds delivering.
+      int reached;
+      do {
+        reached = load.reached();
+        Thread.sleep(100);
+      } while (load.reached() > reached && !load.allReceived());
     }
   }
 
@@ -636,12 +676,12 @@ public final class Benchmark {
       }
       JsonObject base = baseline.getOrDefault(key(hub), new JsonObject());
       if (hub.getString("scenario").startsWith("handshake")) {
-        System.out.printf("%-10s %-6s %6d %5s | %,d/s, p99 %.1f ms, %.3f ms CPU each (%.3f event loop) | baseline (no login check) %,d/s, p99 %.1f ms, %.3f ms (%.3f)%n",
+        System.out.printf("%-10s %-6s %6d %5s | %,d/s, p99 %.1f ms, %.3f ms CPU each (%.3f event loop, %.3f JIT) | baseline (no login check) %,d/s, p99 %.1f ms, %.3f ms (%.3f, %.3f)%n",
             hub.getString("scenario").replace("handshake", "hs"), hub.getString("path"), hub.getInteger("clients"), "-",
             hub.getLong("handshakesPerSecond"), hub.getDouble("p99ms"), hub.getDouble("serverCpuMsPerHandshake"),
-            hub.getDouble("eventLoopCpuMsPerHandshake"),
+            hub.getDouble("eventLoopCpuMsPerHandshake"), hub.getDouble("jitCpuMsPerHandshake"),
             base.getLong("handshakesPerSecond", 0L), base.getDouble("p99ms", 0.0), base.getDouble("serverCpuMsPerHandshake", 0.0),
-            base.getDouble("eventLoopCpuMsPerHandshake", 0.0));
+            base.getDouble("eventLoopCpuMsPerHandshake", 0.0), base.getDouble("jitCpuMsPerHandshake", 0.0));
         continue;
       }
       if (hub.getString("scenario").equals("idle")) {
@@ -919,13 +959,6 @@ public final class Benchmark {
         Benchmark.threadCpu(process.pid(), cpu);
       }
       return cpu;
-    }
-
-    /** CPU of the server processes' Vert.x event-loop threads alone, from /proc (no JIT, GC or VM threads). */
-    long eventLoopCpuNanos() throws IOException {
-      // /proc keeps 15 characters of a thread's name: "vert.x-eventloop-thread-N" is "vert.x-eventloo".
-      return threadCpu().entrySet().stream().filter(e -> e.getKey().startsWith("vert.x-eventloo"))
-          .mapToLong(Map.Entry::getValue).sum();
     }
 
     long rssBytes() {

@@ -260,6 +260,11 @@ final class LoadClients {
     }
   }
 
+  /** Clients that have received at least one probe. */
+  int reached() {
+    return reached.get();
+  }
+
   /** Whether every client has received at least one event (the probes), so all subscriptions are in place. */
   boolean allReceived() {
     return reached.get() >= size();
