@@ -175,7 +175,8 @@ public final class Benchmark {
 
     /**
      * A quiet server with {@code clients} subscribed clients on {@code path}, all of them open. More
-     * are connected to a running server as needed; each path gets its warm-up once per server. A
+     * are connected to a running server as needed; a path gets its warm-up on a new server (not a
+     * replacement), and again when more clients join it. A
      * server still busy after a run (the stock bridge queues without bound and works its queues off
      * long after its clients have gone) is replaced, as is one that fails to take the clients.
      */
@@ -203,7 +204,9 @@ public final class Benchmark {
         loadPath = path;
         subscribe(server, load, clients, warm.add(path));
       } else if (load.size() < clients) {
-        subscribe(server, load, clients - load.size(), false);
+        // The new clients change the delivery path's profile: the JIT compiles it again, in a
+        // warm-up rather than in the first run with them.
+        subscribe(server, load, clients - load.size(), warm.contains(path));
       }
       return load;
     }
