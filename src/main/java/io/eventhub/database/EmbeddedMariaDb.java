@@ -59,9 +59,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
    */
   public Future<Void> prepare(Vertx vertx, String database, String sql) {
     MySQLConnectOptions root = new MySQLConnectOptions().setHost("127.0.0.1").setPort(port()).setUser("root");
+    String name = "`" + database.replace("`", "``") + "`";
     return MySQLConnection.connect(vertx, root).compose(connection -> {
-      Future<Void> done = connection.query("CREATE DATABASE IF NOT EXISTS `" + database + "`").execute()
-          .compose(created -> connection.query("USE `" + database + "`").execute()).mapEmpty();
+      Future<Void> done = connection.query("CREATE DATABASE IF NOT EXISTS " + name).execute()
+          .compose(created -> connection.query("USE " + name).execute()).mapEmpty();
       for (String statement : Database.statements(sql)) {
         done = done.compose(previous -> connection.query(statement).execute().mapEmpty());
       }

@@ -177,8 +177,9 @@ public final class Benchmark {
      * A quiet server with {@code clients} subscribed clients on {@code path}, all of them open. More
      * are connected to a running server as needed; a path gets its warm-up on a new server (not a
      * replacement), and again when more clients join it. A
-     * server still busy after a run (the stock bridge queues without bound and works its queues off
-     * long after its clients have gone) is replaced, as is one that fails to take the clients.
+     * server that lost deliveries in a run or is still busy after it (the stock bridge queues without
+     * bound and works its queues off long after its clients have gone) is replaced, as is one that
+     * fails to take the clients.
      */
     LoadClients ready(String path, int clients) throws Exception {
       try {
