@@ -27,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  * The benchmark: every scenario against event-hub and the stock vertx-web SockJS bridge, on the raw
  * WebSocket and the SockJS websocket path, server pinned to core 0 and this generator to core 1.
  * Prints a table and one JSON line per result. Bounded in count and time; loopback only.
- * Usage: {@code mvn -B -q -Pbench verify} (or Benchmark [seconds-per-run=3]).
+ * Usage: {@code mvn -B -q -Pbench verify} (or Benchmark [seconds-per-run=2]).
  */
 public final class Benchmark {
   private static final String ADDRESS = "bench.fan";
@@ -414,12 +414,12 @@ public final class Benchmark {
    *
    * <p>The server runs on one core, so its process CPU includes the JIT compiler's: a fresh JVM
    * compiles the handshake path for many thousands of connects. The storms run on the idle
-   * scenario's server, after its 10,000 connects, so the figures are the handshake's and the session
-   * lookup's, not the compiler's ({@link #WARM_UP_STORMS} unmeasured storms may come first, for a
-   * server that has not run the idle scenario). After each storm the clients close and the server is
-   * given time to settle (bounded), so one storm's disconnects are not counted as the next one's
-   * connects. {@code eventLoopCpuMsPerHandshake} is the event loops' share alone (no JIT, GC or VM
-   * threads).
+   * scenario's server, after its 10,000 connects, yet the JIT still takes a third to a half of the
+   * CPU in them ({@link #WARM_UP_STORMS} unmeasured storms may come first; a few did not change that
+   * much). After each storm the clients close and the server is given time to settle (bounded), so
+   * one storm's disconnects are not counted as the next one's connects.
+   * {@code eventLoopCpuMsPerHandshake} is the event loops' share alone (no JIT, GC or VM threads),
+   * {@code jitCpuMsPerHandshake} the JIT compilers'.
    */
   private static void handshakes(Vertx vertx, Server server, String path, int clients) throws Exception {
     for (int i = 0; i < WARM_UP_STORMS; i++) {
@@ -582,7 +582,7 @@ public final class Benchmark {
     return published;
   }
 
-  /** Probes at 10/s until every client has received one, so every subscription is in place. */
+  /** Probes until every client has received one (30 s at most), so every subscription is in place. */
   private static void awaitSubscribed(LoadClients load, WebSocket probe) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!load.allReceived() && System.nanoTime() < deadline) {

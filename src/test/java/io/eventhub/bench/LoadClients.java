@@ -1,9 +1,9 @@
 package io.eventhub.bench;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.WebSocket;
@@ -122,9 +122,9 @@ final class LoadClients {
     }
     return client.connect(options)
         .onSuccess(ws -> {
-          boolean[] reachedOnce = new boolean[1];
+          FirstProbe firstProbe = new FirstProbe();
           // handler: text and binary messages alike (the stock bridge sends binary on its raw endpoint)
-          ws.handler(buffer -> onSampled(buffer.toString(), reachedOnce));
+          ws.handler(buffer -> onSampled(buffer.toString(), firstProbe));
           ws.writeTextMessage(registerFrame());
           ws.closeHandler(v -> onClosed());
           sockets.add(ws);
@@ -180,7 +180,7 @@ final class LoadClients {
 
   /** Counts the current tag, after two padding bytes, in one connection's byte stream. */
   private final class Counter {
-    private boolean reachedOnce;
+    private final FirstProbe firstProbe = new FirstProbe();
     /** The last two bytes of the previous read: the padding before a tag may end a read. */
     private byte previous;
     private byte beforePrevious;
@@ -208,29 +208,34 @@ final class LoadClients {
       if (OFFER_DEFLATE && found == 0 && bytes.isReadable()) {
         found = 1; // compressed or not, something arrived
       }
-      counted(found, counted, this::reachedOnce);
+      counted(found, counted, firstProbe);
     }
+  }
 
-    private boolean reachedOnce() {
-      boolean first = !reachedOnce;
-      reachedOnce = true;
+  /** Whether a client's probe is its first: one per client, sampled or counting. */
+  private static final class FirstProbe {
+    private boolean seen;
+
+    boolean take() {
+      boolean first = !seen;
+      seen = true;
       return first;
     }
   }
 
   /** Books {@code found} events of tag {@code counted}: deliveries of a run, or a client's first probe. */
-  private void counted(int found, byte counted, java.util.function.BooleanSupplier firstProbe) {
+  private void counted(int found, byte counted, FirstProbe firstProbe) {
     if (found == 0) {
       return;
     }
     if (counted != PROBE_TAG) {
       delivered.addAndGet(found);
-    } else if (firstProbe.getAsBoolean()) {
+    } else if (firstProbe.take()) {
       reached.incrementAndGet();
     }
   }
 
-  private void onSampled(String text, boolean[] reachedOnce) {
+  private void onSampled(String text, FirstProbe firstProbe) {
     byte counted = tag;
     int found = 0;
     for (int at = text.indexOf(counted); at >= 0; at = text.indexOf(counted, at + 1)) {
@@ -239,11 +244,7 @@ final class LoadClients {
     if (OFFER_DEFLATE && found == 0 && !text.isEmpty()) {
       found = 1;
     }
-    counted(found, counted, () -> {
-      boolean first = !reachedOnce[0];
-      reachedOnce[0] = true;
-      return first;
-    });
+    counted(found, counted, firstProbe);
     if (!recording || counted == PROBE_TAG || found == 0) {
       return;
     }
@@ -320,7 +321,6 @@ final class LoadClients {
     sockets.clear();
     netSockets.clear();
   }
-
 
   private static List<String> unwrap(String sockJsFrame) {
     return sockJsFrame.startsWith("a") ? new JsonArray(sockJsFrame.substring(1)).stream().map(String.class::cast).toList() : List.of();
