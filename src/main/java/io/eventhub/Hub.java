@@ -4,16 +4,20 @@ import io.eventhub.auth.Authenticator;
 import io.eventhub.auth.SessionRevocation;
 import io.eventhub.auth.SessionStore;
 import io.eventhub.bridge.Bridge;
-import io.eventhub.bridge.DeliveryLag;
-import io.eventhub.bridge.Publisher;
+import io.eventhub.bridge.Connections;
 import io.eventhub.cluster.SubscribedAddresses;
-import io.eventhub.database.Database;
 import io.eventhub.config.HubConfig;
+import io.eventhub.database.Database;
+import io.eventhub.delivery.DeliveryLag;
+import io.eventhub.delivery.FanOut;
+import io.eventhub.delivery.Handover;
+import io.eventhub.delivery.Publisher;
 import io.eventhub.http.Health;
 import io.eventhub.http.HubServerVerticle;
 import io.eventhub.http.StaticAssets;
 import io.eventhub.metrics.HubMetrics;
 import io.eventhub.metrics.Metrics;
+import io.eventhub.transport.Transports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -35,6 +39,7 @@ public final class Hub {
   private final Vertx vertx;
   private final HubConfig config;
   private final Bridge bridge;
+  private final Transports transports;
   private final AtomicReference<HubServerVerticle> firstServer = new AtomicReference<>();
   private Future<Void> stopped;
   private final PrometheusMeterRegistry registry;
@@ -55,10 +60,15 @@ public final class Hub {
     this.registry = registry;
     this.metrics = new HubMetrics(registry);
     this.config = config;
-    this.bridge = new Bridge(vertx, config.bridge(), metrics,
-        new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics,
-            new DeliveryLag(config.bridge().maxDeliveryLagMillis(), MAX_WAITING_EVENTS)),
-        config.shutdown().effectiveHandoverSeconds());
+    // Delivery: events enter through the publisher and leave through the fan-out, which the handover
+    // also feeds while clients move off a draining instance; both watch one lag.
+    DeliveryLag lag = new DeliveryLag(config.bridge().maxDeliveryLagMillis(), MAX_WAITING_EVENTS);
+    Publisher publisher = new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics, lag);
+    FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(), lag);
+    Handover handover = new Handover(vertx.eventBus(), fanOut, metrics, config.shutdown().effectiveHandoverSeconds());
+    // The bridge: every client connection's protocol, permissions and limits over that delivery path.
+    this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics));
+    this.transports = new Transports(bridge);
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
   }
 
@@ -90,7 +100,7 @@ public final class Hub {
           Health health = new Health(vertx, hub.bridge.connections(), hub.database);
           StaticAssets assets = new StaticAssets();
           return vertx.deployVerticle(() -> {
-            HubServerVerticle server = new HubServerVerticle(config, hub.bridge, authenticator, health, assets, registry);
+            HubServerVerticle server = new HubServerVerticle(config, hub.bridge, hub.transports, authenticator, health, assets, registry);
             hub.firstServer.compareAndSet(null, server);
             return server;
           }, new DeploymentOptions().setInstances(config.http().instances()));

@@ -1,6 +1,6 @@
 package io.eventhub;
 
-import io.eventhub.bridge.CloseCodes;
+import io.eventhub.protocol.CloseCodes;
 import io.eventhub.testing.BridgeClient;
 import io.eventhub.testing.ClientVertx;
 import io.eventhub.testing.TestHub;

@@ -1,6 +1,6 @@
 package io.eventhub.auth;
 
-import io.eventhub.bridge.CloseCodes;
+import io.eventhub.protocol.CloseCodes;
 
 /**
  * The outcome of a handshake: admitted with an identity (and the session id, for revocation), or

@@ -1,8 +1,7 @@
 package io.eventhub.auth;
 
-import io.eventhub.bridge.CloseCodes;
-import io.eventhub.bridge.Connections;
 import io.eventhub.config.HubConfig;
+import io.eventhub.protocol.CloseCodes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -25,9 +24,9 @@ public final class SessionRevocation {
   private final Vertx vertx;
   private final HubConfig.Auth config;
   private final SessionStore sessions;
-  private final Connections connections;
+  private final SessionConnections connections;
 
-  public SessionRevocation(Vertx vertx, HubConfig.Auth config, SessionStore sessions, Connections connections) {
+  public SessionRevocation(Vertx vertx, HubConfig.Auth config, SessionStore sessions, SessionConnections connections) {
     this.vertx = vertx;
     this.config = config;
     this.sessions = sessions;

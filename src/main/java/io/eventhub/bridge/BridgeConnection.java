@@ -3,51 +3,49 @@ package io.eventhub.bridge;
 import io.eventhub.auth.AuthResult;
 import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
+import io.eventhub.delivery.Batch;
+import io.eventhub.delivery.Handover;
+import io.eventhub.delivery.Subscriber;
+import io.eventhub.protocol.CloseCodes;
+import io.eventhub.protocol.ErrorCode;
+import io.eventhub.protocol.InboundFrame;
+import io.eventhub.protocol.OutboundFrame;
+import io.eventhub.protocol.ReplyFailureCodes;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * One client, whatever its transport: reads bridge frames (register, unregister, send, publish,
- * ping), enforces permissions and limits, and writes what the fan-out delivers. All methods run on the
- * connection's own context; subclasses only move bytes.
+ * ping, resume), enforces permissions and limits, and writes what the fan-out delivers. All methods
+ * run on the connection's own context; the transports (package {@code io.eventhub.transport}) only
+ * move bytes.
  */
 public abstract class BridgeConnection implements Subscriber {
   private static final Logger log = LoggerFactory.getLogger(BridgeConnection.class);
-  /** Replies a client may owe at once; more would let one client pin unbounded messages. */
-  private static final int MAX_PENDING_REPLIES = 1000;
-  /** Longest a copy of a replayed event can trail the replay on this instance: a bus hop, not a network wait. */
-  private static final long REPLAY_WINDOW_MILLIS = 5_000;
 
-  protected final Bridge bridge;
+  private final Bridge bridge;
   private final HubConfig.Bridge limits;
   private final Context context;
   private final Identity identity;
   private final String sessionId;
   private final AddressRules rules;
   private final String transport;
+  private final RateLimit rate;
   private final Set<String> subscriptions = new HashSet<>();
-  private final Map<String, Message<Object>> pendingReplies = new HashMap<>();
-  /** While resuming: the events that arrive here before the missed ones from the draining instance are written. */
-  private List<OutboundFrame> held;
-  /** Just after a resume: the events replayed to it, so that their copies arriving here are not written twice. */
-  private Replayed replayed;
-  private long rateWindowStart;
-  private int rateWindowCount;
+  /** Made with the first point-to-point message either way. */
+  private PointToPoint pointToPoint;
+  /** Made when the client resumes after a drain elsewhere. */
+  private Resumption resumption;
   private boolean closed;
 
   protected BridgeConnection(Bridge bridge, Context context, AuthResult auth, String transport) {
@@ -58,6 +56,7 @@ public abstract class BridgeConnection implements Subscriber {
     this.sessionId = auth.sessionId();
     this.rules = AddressRules.of(limits.permissions(), identity);
     this.transport = transport;
+    this.rate = new RateLimit(limits.maxMessagesPerSecond());
   }
 
   /** Writes one frame now. */
@@ -101,7 +100,8 @@ public abstract class BridgeConnection implements Subscriber {
     return closed;
   }
 
-  protected void opened() {
+  /** Called once by the transport when it is open: the connection counts, and can be drained, revoked and sent heartbeats. */
+  public final void opened() {
     bridge.connections().add(this);
   }
 
@@ -111,8 +111,7 @@ public abstract class BridgeConnection implements Subscriber {
       return;
     }
     if (exceedsFrameLimit(text)) {
-      writeFrame(OutboundFrame.err(ErrorCode.FRAME_TOO_LARGE,
-          "frame exceeds " + limits.maxFrameBytes() + " bytes", null));
+      refuse(ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
       close(CloseCodes.FRAME_TOO_LARGE, "frame too large");
       return;
     }
@@ -135,17 +134,15 @@ public abstract class BridgeConnection implements Subscriber {
       refuse(ErrorCode.UNKNOWN_TYPE, "frame has no \"type\" string", null);
       return;
     }
-    if ("ping".equals(type)) {
-      return;
+    switch ((String) type) {
+      case "ping" -> { }
+      case "resume" -> resume(frame.getValue("token"));
+      case "register", "unregister", "send", "publish" -> handleAddressed(frame);
+      default -> refuse(ErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + type + "\"", null);
     }
-    if ("resume".equals(type)) {
-      resume(frame.getValue("token"));
-      return;
-    }
-    if (!"register".equals(type) && !"unregister".equals(type) && !"send".equals(type) && !"publish".equals(type)) {
-      refuse(ErrorCode.UNKNOWN_TYPE, "unknown frame type \"" + type + "\"", null);
-      return;
-    }
+  }
+
+  private void handleAddressed(JsonObject frame) {
     InboundFrame inbound;
     try {
       inbound = InboundFrame.parse(frame);
@@ -157,19 +154,17 @@ public abstract class BridgeConnection implements Subscriber {
       case "register" -> register(inbound.address());
       case "unregister" -> unregister(inbound.address());
       case "publish" -> publish(inbound);
-      default -> send(inbound);
+      default -> pointToPoint().send(inbound, rules);
     }
   }
 
   /** Completes when the subscription is in place (or refused, with an {@code err} to the client). */
   private Future<Void> register(String address) {
-    if (closed) {
+    if (closed || subscriptions.contains(address)) {
       return Future.succeededFuture();
     }
     if (!rules.maySubscribe(address)) {
       refuse(ErrorCode.ACCESS_DENIED, "not allowed to subscribe to " + address, address);
-    } else if (subscriptions.contains(address)) {
-      return Future.succeededFuture();
     } else if (subscriptions.size() >= limits.maxSubscriptionsPerConnection()) {
       refuse(ErrorCode.MAX_SUBSCRIPTIONS,
           "at most " + limits.maxSubscriptionsPerConnection() + " subscriptions per connection", address);
@@ -181,16 +176,20 @@ public abstract class BridgeConnection implements Subscriber {
   }
 
   /**
-   * The client was moved off a draining instance and brings its token: events arriving here are held
-   * while its old subscriptions are registered here and the events it missed are fetched, then the
-   * missed ones are written first and the held ones after them, each event once.
+   * The client was moved off a draining instance and brings its token: its old subscriptions are
+   * registered here and the events it missed are fetched (see {@link Handover}), then written before
+   * whatever arrived here meanwhile, each event once.
    */
   private void resume(Object token) {
-    if (!(token instanceof String text) || held != null) {
-      refuse(ErrorCode.RESUME_FAILED, held != null ? "already resuming" : "resume needs a \"token\" string", null);
+    boolean resuming = resumption != null && resumption.inProgress();
+    if (!(token instanceof String text) || resuming) {
+      refuse(ErrorCode.RESUME_FAILED, resuming ? "already resuming" : "resume needs a \"token\" string", null);
       return;
     }
-    held = new ArrayList<>();
+    if (resumption == null) {
+      resumption = new Resumption(bridge.vertx());
+    }
+    resumption.begin();
     bridge.handover().resume(text, sessionId, this::register).onComplete(result -> {
       if (closed) {
         return;
@@ -198,27 +197,11 @@ public abstract class BridgeConnection implements Subscriber {
       if (result.failed()) {
         refuse(ErrorCode.RESUME_FAILED, "cannot resume: " + result.cause().getMessage(), null);
       }
-      releaseHeld(result.succeeded() ? result.result() : List.of());
+      List<OutboundFrame> frames = resumption.complete(result.succeeded() ? result.result() : List.of());
+      if (!frames.isEmpty()) {
+        writeOwnBatch(frames);
+      }
     });
-  }
-
-  /** Writes the missed events, then what arrived meanwhile less what was among them. */
-  private void releaseHeld(List<OutboundFrame> missed) {
-    List<OutboundFrame> arrived = held;
-    held = null;
-    replayed = new Replayed(missed);
-    List<OutboundFrame> frames = new ArrayList<>(missed);
-    frames.addAll(replayed.unsent(arrived));
-    if (!frames.isEmpty()) {
-      writeOwnBatch(frames);
-    }
-    // Copies still on their way here (this instance's own delivery can trail the draining one's
-    // answer) are caught for a while; per-connection work, but only just after a resume.
-    if (!replayed.isEmpty()) {
-      bridge.vertx().setTimer(REPLAY_WINDOW_MILLIS, id -> replayed = null);
-    } else {
-      replayed = null;
-    }
   }
 
   private void unregister(String address) {
@@ -240,69 +223,19 @@ public abstract class BridgeConnection implements Subscriber {
     bridge.publisher().publish(frame.address(), frame.body(), frame.deliveryOptions(), "client");
   }
 
-  private void send(InboundFrame frame) {
-    Message<Object> awaitingReply = pendingReplies.remove(frame.address());
-    if (awaitingReply != null) {
-      reply(awaitingReply, frame);
-      return;
-    }
-    if (!rules.maySend(frame.address())) {
-      refuse(ErrorCode.ACCESS_DENIED, "not allowed to send to " + frame.address(), frame.replyAddress());
-      return;
-    }
-    DeliveryOptions options = frame.deliveryOptions();
-    if (frame.replyAddress() == null) {
-      bridge.bus().send(frame.address(), frame.body(), options);
-      return;
-    }
-    options.setSendTimeout(limits.replyTimeoutMillis());
-    bridge.bus().request(frame.address(), frame.body(), options)
-        .onComplete(result -> forwardReply(frame.replyAddress(), result.result(), result.cause()));
-  }
-
-  private void reply(Message<Object> message, InboundFrame frame) {
-    DeliveryOptions options = frame.deliveryOptions();
-    if (frame.replyAddress() == null) {
-      message.reply(frame.body(), options);
-      return;
-    }
-    options.setSendTimeout(limits.replyTimeoutMillis());
-    message.replyAndRequest(frame.body(), options)
-        .onComplete(result -> forwardReply(frame.replyAddress(), result.result(), result.cause()));
-  }
-
-  private void forwardReply(String replyAddress, Message<Object> reply, Throwable failure) {
-    if (closed) {
-      if (reply != null && reply.replyAddress() != null) {
-        reply.fail(ReplyFailureCodes.CLIENT_GONE, "client disconnected");
-      }
-      return;
-    }
-    if (failure != null) {
-      ReplyException replyFailure = failure instanceof ReplyException r ? r : null;
-      writeFrame(OutboundFrame.replyFailure(replyAddress,
-          replyFailure != null ? replyFailure.failureCode() : -1,
-          replyFailure != null ? replyFailure.failureType().name() : "RECIPIENT_FAILURE",
-          failure.getMessage()));
-      return;
-    }
-    writeFrame(OutboundFrame.rec(replyAddress, reply.body(), reply.headers(), awaitReply(reply)));
-  }
-
   @Override
   public int deliver(Batch batch) {
     if (closed) {
       return 0;
     }
-    if (held != null) {
-      if (held.size() + batch.size() > Handover.MAX_KEPT_FRAMES) {
+    if (resumption != null && resumption.inProgress()) {
+      if (!resumption.hold(batch.frames())) {
         slowConsumer(batch.size());
         return 0;
       }
-      held.addAll(batch.frames());
       return batch.size();
     }
-    List<OutboundFrame> unsent = replayed == null ? batch.frames() : replayed.unsent(batch.frames());
+    List<OutboundFrame> unsent = resumption == null ? batch.frames() : resumption.unsent(batch.frames());
     if (unsent.isEmpty()) {
       return 0;
     }
@@ -337,18 +270,18 @@ public abstract class BridgeConnection implements Subscriber {
       }
       return;
     }
-    writeFrame(OutboundFrame.rec(address, message.body(), message.headers(), awaitReply(message)));
+    pointToPoint().deliver(address, message);
   }
 
-  /** Remembers a message whose sender awaits the client's reply, until the reply timeout. */
-  private String awaitReply(Message<Object> message) {
-    String replyAddress = message.replyAddress();
-    if (replyAddress == null || pendingReplies.size() >= MAX_PENDING_REPLIES) {
-      return null;
+  private PointToPoint pointToPoint() {
+    if (pointToPoint == null) {
+      pointToPoint = new PointToPoint(this, bridge.bus(), limits.replyTimeoutMillis());
     }
-    pendingReplies.put(replyAddress, message);
-    bridge.vertx().setTimer(limits.replyTimeoutMillis(), id -> pendingReplies.remove(replyAddress));
-    return replyAddress;
+    return pointToPoint;
+  }
+
+  Bridge bridge() {
+    return bridge;
   }
 
   private void slowConsumer(int frames) {
@@ -369,24 +302,18 @@ public abstract class BridgeConnection implements Subscriber {
     return text.length() * 3L > max && text.getBytes(StandardCharsets.UTF_8).length > max;
   }
 
-  /** Fixed one-second windows: over the limit, frames are refused; over twice the limit, the client is cut off. */
   private boolean withinRate() {
-    long now = System.nanoTime();
-    if (now - rateWindowStart >= 1_000_000_000L) {
-      rateWindowStart = now;
-      rateWindowCount = 0;
-    }
-    int max = limits.maxMessagesPerSecond();
-    rateWindowCount++;
-    if (rateWindowCount <= max) {
-      return true;
-    }
-    if (rateWindowCount > 2 * max) {
-      close(CloseCodes.RATE_LIMITED, "message rate exceeded");
-    } else {
-      refuse(ErrorCode.RATE_LIMITED, "more than " + max + " messages per second", null);
-    }
-    return false;
+    return switch (rate.count()) {
+      case PASS -> true;
+      case REFUSE -> {
+        refuse(ErrorCode.RATE_LIMITED, "more than " + rate.maxPerSecond() + " messages per second", null);
+        yield false;
+      }
+      case CUT_OFF -> {
+        close(CloseCodes.RATE_LIMITED, "message rate exceeded");
+        yield false;
+      }
+    };
   }
 
   private void refuse(ErrorCode code, String message, String address) {
@@ -402,7 +329,7 @@ public abstract class BridgeConnection implements Subscriber {
       return;
     }
     if (handover.enabled() && !subscriptions.isEmpty()) {
-      String token = handover.park(this, subscriptions);
+      String token = handover.park(context, sessionId, subscriptions);
       writeFrame(OutboundFrame.of(new JsonObject().put("type", "resume").put("token", token)));
     }
     close(CloseCodes.RECONNECT, "reconnect");
@@ -428,8 +355,9 @@ public abstract class BridgeConnection implements Subscriber {
       bridge.fanOut().unsubscribe(address, this);
     }
     subscriptions.clear();
-    pendingReplies.values().forEach(m -> m.fail(ReplyFailureCodes.CLIENT_GONE, "client disconnected"));
-    pendingReplies.clear();
+    if (pointToPoint != null) {
+      pointToPoint.close();
+    }
     bridge.connections().remove(this);
   }
 }

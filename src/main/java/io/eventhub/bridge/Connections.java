@@ -1,5 +1,6 @@
 package io.eventhub.bridge;
 
+import io.eventhub.auth.SessionConnections;
 import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /** Every open client connection of this instance, for counting, heartbeats and draining. */
-public final class Connections {
+public final class Connections implements SessionConnections {
   private final Set<BridgeConnection> open = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<BridgeConnection>> bySession = new ConcurrentHashMap<>();
   private final AtomicLong droppedFrames = new AtomicLong();
@@ -19,7 +20,7 @@ public final class Connections {
   private volatile boolean draining;
   private final HubMetrics metrics;
 
-  Connections(HubMetrics metrics) {
+  public Connections(HubMetrics metrics) {
     this.metrics = metrics;
   }
 
@@ -64,11 +65,13 @@ public final class Connections {
   }
 
   /** The distinct login sessions of the open connections. */
+  @Override
   public Set<String> sessionIds() {
     return Set.copyOf(bySession.keySet());
   }
 
   /** Closes the connections admitted with one login session (logout, expiry). */
+  @Override
   public void closeSession(String sessionId, int code, String reason) {
     Set<BridgeConnection> connections = bySession.getOrDefault(sessionId, Set.of());
     connections.forEach(c -> onItsContext(c, connection -> connection.close(code, reason)));

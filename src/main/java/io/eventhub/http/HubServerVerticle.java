@@ -3,9 +3,11 @@ package io.eventhub.http;
 import io.eventhub.auth.AuthResult;
 import io.eventhub.auth.Authenticator;
 import io.eventhub.bridge.Bridge;
-import io.eventhub.bridge.CloseCodes;
 import io.eventhub.config.HubConfig;
+import io.eventhub.protocol.CloseCodes;
+import io.eventhub.protocol.JsonErrors;
 import io.eventhub.publish.PublishApi;
+import io.eventhub.transport.Transports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -43,14 +45,16 @@ public final class HubServerVerticle extends VerticleBase {
 
   private final HubConfig config;
   private final Bridge bridge;
+  private final Transports transports;
   private final Authenticator authenticator;
   private final Health health;
   private final StaticAssets assets;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
 
-  public HubServerVerticle(HubConfig config, Bridge bridge, Authenticator authenticator, Health health,
-                           StaticAssets assets, PrometheusMeterRegistry registry) {
+  public HubServerVerticle(HubConfig config, Bridge bridge, Transports transports, Authenticator authenticator,
+                           Health health, StaticAssets assets, PrometheusMeterRegistry registry) {
+    this.transports = transports;
     this.registry = registry;
     this.config = config;
     this.bridge = bridge;
@@ -128,21 +132,21 @@ public final class HubServerVerticle extends VerticleBase {
       long start = opening == null || opening.get(STARTED) == null ? System.nanoTime() : opening.<Long>get(STARTED);
       if (bridge.connections().draining()) {
         bridge.metrics().handshake("draining", start);
-        bridge.refuse(socket, CloseCodes.RECONNECT, "reconnect");
+        transports.refuseSockJs(socket, CloseCodes.RECONNECT, "reconnect");
         return;
       }
       if (overLimit()) {
         bridge.metrics().handshake("limit_exceeded", start);
-        bridge.refuse(socket, CloseCodes.UNAVAILABLE, "connection limit reached");
+        transports.refuseSockJs(socket, CloseCodes.UNAVAILABLE, "connection limit reached");
         return;
       }
       // Fail closed: a session opened by a request the authenticator did not see is refused too.
       AuthResult result = auth != null ? auth : AuthResult.unauthenticated("not authenticated");
       countHandshake(result, start);
       if (result.admitted()) {
-        bridge.attachSockJs(socket, result);
+        transports.attachSockJs(socket, result);
       } else {
-        bridge.refuse(socket, result.closeCode(), result.message());
+        transports.refuseSockJs(socket, result.closeCode(), result.message());
       }
     }));
   }
@@ -159,7 +163,7 @@ public final class HubServerVerticle extends VerticleBase {
         JsonErrors.send(ctx.response(), auth.status(), auth.error(), auth.message());
         return;
       }
-      ctx.request().toWebSocket().onSuccess(socket -> bridge.attachRaw(socket, ctx.request().connection(), auth));
+      ctx.request().toWebSocket().onSuccess(socket -> transports.attachRaw(socket, ctx.request().connection(), auth));
     });
   }
 
@@ -172,9 +176,9 @@ public final class HubServerVerticle extends VerticleBase {
     authenticate(ctx, start, auth -> {
       ctx.request().toWebSocket().onSuccess(socket -> {
         if (auth.admitted()) {
-          bridge.attachSockJsWebSocket(socket, ctx.request().connection(), auth);
+          transports.attachSockJsWebSocket(socket, ctx.request().connection(), auth);
         } else {
-          bridge.refuseSockJsWebSocket(socket, ctx.request().connection(), auth.closeCode(), auth.message());
+          transports.refuseSockJsWebSocket(socket, ctx.request().connection(), auth.closeCode(), auth.message());
         }
       });
     });

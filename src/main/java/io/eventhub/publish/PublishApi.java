@@ -1,8 +1,9 @@
 package io.eventhub.publish;
 
 import io.eventhub.config.HubConfig;
-import io.eventhub.http.JsonErrors;
-import io.eventhub.bridge.Publisher;
+import io.eventhub.delivery.Publisher;
+import io.eventhub.protocol.InboundFrame;
+import io.eventhub.protocol.JsonErrors;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -24,7 +25,6 @@ import java.util.List;
  */
 public final class PublishApi {
   public static final String PATH = "/api/publish";
-  private static final int MAX_ADDRESS_LENGTH = 256;
 
   private final HubConfig.Publish config;
   private final Publisher publisher;
@@ -137,8 +137,8 @@ public final class PublishApi {
     if (address == null || "".equals(address)) {
       return new Problem("missing_address", where + "address is missing");
     }
-    if (!(address instanceof String a) || a.length() > MAX_ADDRESS_LENGTH) {
-      return Problem.invalid(where + "address must be a string of at most " + MAX_ADDRESS_LENGTH + " characters");
+    if (!(address instanceof String a) || a.length() > InboundFrame.MAX_ADDRESS_LENGTH) {
+      return Problem.invalid(where + "address must be a string of at most " + InboundFrame.MAX_ADDRESS_LENGTH + " characters");
     }
     DeliveryOptions options = new DeliveryOptions();
     Object headers = item.getValue("headers");

@@ -1,5 +1,6 @@
 package io.eventhub.bridge;
 
+import io.eventhub.protocol.CloseCodes;
 import io.eventhub.testing.Await;
 import io.eventhub.testing.BridgeClient;
 import io.eventhub.testing.TestHub;

@@ -1,4 +1,4 @@
-package io.eventhub.bridge;
+package io.eventhub.delivery;
 
 import io.eventhub.metrics.HubMetrics;
 import io.eventhub.testing.Await;

@@ -1,5 +1,7 @@
-package io.eventhub.bridge;
+package io.eventhub.delivery;
 
+import io.eventhub.protocol.OutboundFrame;
+import io.eventhub.protocol.WireFrames;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
 
@@ -17,7 +19,7 @@ public final class Batch {
   private ByteBuf rawWire;
   private ByteBuf sockJsWire;
 
-  Batch(List<OutboundFrame> frames) {
+  public Batch(List<OutboundFrame> frames) {
     this.frames = frames;
   }
 
@@ -29,7 +31,7 @@ public final class Batch {
     return frames.size();
   }
 
-  Buffer sockJsFrame() {
+  public Buffer sockJsFrame() {
     if (frames.size() == 1) {
       return frames.get(0).sockJsFrame();
     }
@@ -51,23 +53,23 @@ public final class Batch {
   }
 
   /** Every frame as a WebSocket text frame of its own; released with the batch. */
-  ByteBuf rawWire() {
+  public ByteBuf rawWire() {
     if (rawWire == null) {
-      rawWire = WebSocketWire.textFrames(frames.stream().map(OutboundFrame::json).toList());
+      rawWire = WireFrames.textFrames(frames.stream().map(OutboundFrame::json).toList());
     }
     return rawWire;
   }
 
   /** The {@code a[...]} frame as one WebSocket text frame; released with the batch. */
-  ByteBuf sockJsWire() {
+  public ByteBuf sockJsWire() {
     if (sockJsWire == null) {
-      sockJsWire = WebSocketWire.textFrame(sockJsFrame());
+      sockJsWire = WireFrames.textFrame(sockJsFrame());
     }
     return sockJsWire;
   }
 
   /** Gives back the wire bytes; sockets still writing them hold views of their own. */
-  void release() {
+  public void release() {
     if (rawWire != null) {
       rawWire.release();
       rawWire = null;

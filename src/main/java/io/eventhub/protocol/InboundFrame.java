@@ -1,13 +1,13 @@
-package io.eventhub.bridge;
+package io.eventhub.protocol;
 
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 
 /** A client's register, unregister, send or publish frame, checked for shape. */
-record InboundFrame(String type, String address, Object body, JsonObject headers, String replyAddress) {
-  static final int MAX_ADDRESS_LENGTH = 256;
+public record InboundFrame(String type, String address, Object body, JsonObject headers, String replyAddress) {
+  public static final int MAX_ADDRESS_LENGTH = 256;
 
-  static InboundFrame parse(JsonObject frame) throws Invalid {
+  public static InboundFrame parse(JsonObject frame) throws Invalid {
     String type = frame.getString("type");
     Object replyValue = frame.getValue("replyAddress");
     String replyAddress = replyValue instanceof String s ? s : null;
@@ -38,7 +38,7 @@ record InboundFrame(String type, String address, Object body, JsonObject headers
     return new InboundFrame(type, address, frame.getValue("body"), headers, replyAddress);
   }
 
-  DeliveryOptions deliveryOptions() {
+  public DeliveryOptions deliveryOptions() {
     DeliveryOptions options = new DeliveryOptions();
     if (headers != null) {
       headers.forEach(header -> options.addHeader(header.getKey(), (String) header.getValue()));
@@ -46,9 +46,10 @@ record InboundFrame(String type, String address, Object body, JsonObject headers
     return options;
   }
 
-  static final class Invalid extends Exception {
-    final ErrorCode code;
-    final String replyAddress;
+  /** A frame of the wrong shape: the error code and, when known, the reply address to answer on. */
+  public static final class Invalid extends Exception {
+    public final ErrorCode code;
+    public final String replyAddress;
 
     Invalid(ErrorCode code, String message, String replyAddress) {
       super(message, null, false, false);

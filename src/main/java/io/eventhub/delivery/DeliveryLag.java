@@ -1,4 +1,4 @@
-package io.eventhub.bridge;
+package io.eventhub.delivery;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,6 +1,9 @@
-package io.eventhub.bridge;
+package io.eventhub.transport;
 
 import io.eventhub.auth.AuthResult;
+import io.eventhub.bridge.Bridge;
+import io.eventhub.bridge.BridgeConnection;
+import io.eventhub.protocol.OutboundFrame;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
@@ -13,10 +16,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class SockJsSessionConnection extends BridgeConnection {
   private final SockJSSocket socket;
+  private final long sessionTimeoutMillis;
 
   SockJsSessionConnection(Bridge bridge, SockJSSocket socket, AuthResult auth) {
     super(bridge, Vertx.currentContext(), auth, "sockjs-fallback");
     this.socket = socket;
+    this.sessionTimeoutMillis = bridge.config().sessionTimeoutMillis();
     socket.setWriteQueueMaxSize(bridge.config().writeQueueMaxBytes());
     socket.handler(buffer -> handleMessage(buffer.toString()));
     socket.endHandler(v -> onTransportClosed());
@@ -40,7 +45,7 @@ final class SockJsSessionConnection extends BridgeConnection {
    */
   @Override
   protected void closeTransport(int code, String reason) {
-    closeWith(socket, code, reason, bridge.config().sessionTimeoutMillis());
+    closeWith(socket, code, reason, sessionTimeoutMillis);
   }
 
   static void closeWith(SockJSSocket socket, int code, String reason, long timeoutMillis) {

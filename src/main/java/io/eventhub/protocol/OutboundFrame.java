@@ -1,4 +1,4 @@
-package io.eventhub.bridge;
+package io.eventhub.protocol;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -26,7 +26,7 @@ public final class OutboundFrame {
   }
 
   /** A frame already encoded (by another instance, handing a client over). */
-  static OutboundFrame of(Buffer json) {
+  public static OutboundFrame of(Buffer json) {
     return new OutboundFrame(json);
   }
 
@@ -81,7 +81,7 @@ public final class OutboundFrame {
     return publishedAtMicros;
   }
 
-  OutboundFrame publishedAt(long micros) {
+  public OutboundFrame publishedAt(long micros) {
     this.publishedAtMicros = micros;
     return this;
   }
@@ -90,11 +90,11 @@ public final class OutboundFrame {
    * Since when the event has been on its way, on the {@link System#nanoTime()} scale: its publish
    * stamp where it has one, else when this instance's fan-out took it from the bus.
    */
-  long sinceNanos() {
+  public long sinceNanos() {
     return sinceNanos;
   }
 
-  OutboundFrame since(long nanos) {
+  public OutboundFrame since(long nanos) {
     this.sinceNanos = nanos;
     return this;
   }
@@ -108,7 +108,7 @@ public final class OutboundFrame {
   }
 
   /** The frame as a JSON string literal, one element of a SockJS {@code a[...]} array. */
-  Buffer sockJsElement() {
+  public Buffer sockJsElement() {
     Buffer element = sockJsElement;
     if (element == null) {
       element = Buffer.buffer(Json.encode(json.toString()));
@@ -118,7 +118,7 @@ public final class OutboundFrame {
   }
 
   /** The frame alone in a SockJS message frame: {@code a["..."]}. */
-  Buffer sockJsFrame() {
+  public Buffer sockJsFrame() {
     Buffer frame = sockJsFrame;
     if (frame == null) {
       Buffer element = sockJsElement();

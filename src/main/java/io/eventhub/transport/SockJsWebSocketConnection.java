@@ -1,6 +1,11 @@
-package io.eventhub.bridge;
+package io.eventhub.transport;
 
 import io.eventhub.auth.AuthResult;
+import io.eventhub.bridge.Bridge;
+import io.eventhub.bridge.BridgeConnection;
+import io.eventhub.delivery.Batch;
+import io.eventhub.protocol.OutboundFrame;
+import io.eventhub.protocol.WireFrames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -87,8 +92,8 @@ final class SockJsWebSocketConnection extends BridgeConnection {
 
   static void refuse(ServerWebSocket socket, HttpConnection connection, int code, String reason) {
     WebSocketWire wire = new WebSocketWire(connection);
-    wire.write(WebSocketWire.textFrame(OPEN));
-    wire.write(WebSocketWire.textFrame(closeFrame(code, reason)));
+    wire.write(WireFrames.textFrame(OPEN));
+    wire.write(WireFrames.textFrame(closeFrame(code, reason)));
     socket.close();
   }
 
@@ -97,6 +102,6 @@ final class SockJsWebSocketConnection extends BridgeConnection {
   }
 
   private void write(Buffer frame) {
-    wire.write(WebSocketWire.textFrame(frame));
+    wire.write(WireFrames.textFrame(frame));
   }
 }

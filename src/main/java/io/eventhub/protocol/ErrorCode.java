@@ -1,4 +1,4 @@
-package io.eventhub.bridge;
+package io.eventhub.protocol;
 
 /** The {@code body} of an {@code err} frame: what the client did that the hub refused. */
 public enum ErrorCode {

@@ -1,4 +1,4 @@
-package io.eventhub.http;
+package io.eventhub.protocol;
 
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;

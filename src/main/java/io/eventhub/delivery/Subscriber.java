@@ -1,4 +1,4 @@
-package io.eventhub.bridge;
+package io.eventhub.delivery;
 
 import io.vertx.core.Context;
 import io.vertx.core.eventbus.Message;

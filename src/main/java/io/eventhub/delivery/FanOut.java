@@ -1,4 +1,4 @@
-package io.eventhub.bridge;
+package io.eventhub.delivery;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,6 +10,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
 import io.eventhub.metrics.HubMetrics;
+import io.eventhub.protocol.OutboundFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,8 @@ public final class FanOut {
     this.metrics = metrics;
     this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis);
     this.lag = lag;
+    metrics.gauge("eventhub.subscriptions", "Subscriptions of open connections", this::subscriptionCount);
+    metrics.gauge("eventhub.addresses", "Distinct subscribed addresses (one event-bus consumer each)", this::consumerCount);
   }
 
   /**

@@ -1,5 +1,6 @@
-package io.eventhub.bridge;
+package io.eventhub.delivery;
 
+import io.eventhub.protocol.OutboundFrame;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.Map;
  * with the same body stay two) and written once. Events put on the bus by other services carry no
  * stamp: for them the bytes alone decide.
  */
-final class Replayed {
+public final class Replayed {
   private record Key(Buffer json, long publishedAtMicros) {
     static Key of(OutboundFrame frame) {
       return new Key(frame.json(), frame.publishedAtMicros());
@@ -23,16 +24,16 @@ final class Replayed {
 
   private final Map<Key, Integer> copies = new HashMap<>();
 
-  Replayed(List<OutboundFrame> frames) {
+  public Replayed(List<OutboundFrame> frames) {
     frames.forEach(frame -> copies.merge(Key.of(frame), 1, Integer::sum));
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return copies.isEmpty();
   }
 
   /** The frames not sent already; each replayed frame cancels one arrival of the same bytes. */
-  List<OutboundFrame> unsent(List<OutboundFrame> arrived) {
+  public List<OutboundFrame> unsent(List<OutboundFrame> arrived) {
     if (copies.isEmpty()) {
       return arrived;
     }

@@ -1,9 +1,9 @@
-package io.eventhub.bridge;
+package io.eventhub.protocol;
 
 /** Failure codes the hub puts on bus replies it fails on a client's behalf. */
-final class ReplyFailureCodes {
+public final class ReplyFailureCodes {
   /** The client that was to answer disconnected or could not take the message. */
-  static final int CLIENT_GONE = 503;
+  public static final int CLIENT_GONE = 503;
 
   private ReplyFailureCodes() {}
 }

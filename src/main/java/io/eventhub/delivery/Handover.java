@@ -1,6 +1,8 @@
-package io.eventhub.bridge;
+package io.eventhub.delivery;
 
 import io.eventhub.metrics.HubMetrics;
+import io.eventhub.protocol.OutboundFrame;
+import io.eventhub.protocol.ReplyFailureCodes;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,7 +43,7 @@ import java.util.function.Function;
 public final class Handover {
   private static final Logger log = LoggerFactory.getLogger(Handover.class);
   /** Events kept per parked client; a client gone longer than this many events resumes with a gap, and is told. */
-  static final int MAX_KEPT_FRAMES = 10_000;
+  public static final int MAX_KEPT_FRAMES = 10_000;
   private static final String ADDRESS_PREFIX = "hub.handover.";
   private static final long REQUEST_TIMEOUT_MILLIS = 5_000;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -63,7 +65,8 @@ public final class Handover {
   private final AtomicInteger resumed = new AtomicInteger();
   private final AtomicInteger notResumed = new AtomicInteger();
 
-  Handover(EventBus bus, FanOut fanOut, HubMetrics metrics, int keepSeconds) {
+  /** {@code keepSeconds}: how long a drain keeps closed clients' events for them to resume elsewhere. */
+  public Handover(EventBus bus, FanOut fanOut, HubMetrics metrics, int keepSeconds) {
     this.bus = bus;
     this.fanOut = fanOut;
     this.metrics = metrics;
@@ -77,22 +80,23 @@ public final class Handover {
     return endpoint.completion();
   }
 
-  boolean enabled() {
+  public boolean enabled() {
     return keepMillis > 0;
   }
 
   // ---- the draining instance ----
 
   /**
-   * Called on the connection's context as it is closed for a drain: the stand-in takes over its
-   * subscriptions in the same event-loop turn, so no event falls between them. Returns the token.
+   * Called on a connection's context as it is closed for a drain: the stand-in takes over its
+   * subscriptions in the same event-loop turn, so no event falls between them. {@code sessionId} is the
+   * login the token can later be claimed with. Returns the token.
    */
-  String park(BridgeConnection connection, Set<String> addresses) {
+  public String park(Context context, String sessionId, Set<String> addresses) {
     String token = instanceId + "." + secret();
-    Parked standIn = new Parked(token, connection.context(), connection.sessionId(), addresses);
+    Parked standIn = new Parked(token, context, sessionId, addresses);
     parked.put(token, standIn);
     addresses.forEach(address -> fanOut.subscribe(address, standIn));
-    connection.context().owner().setTimer(keepMillis, id -> {
+    context.owner().setTimer(keepMillis, id -> {
       if (standIn.release(EXPIRED)) {
         log.info("A drained client did not resume within {} ms; its kept events are dropped", keepMillis);
       }
@@ -162,7 +166,7 @@ public final class Handover {
    * {@code connection} (through {@code register}, which returns when the registration is visible to
    * the cluster) and returns the events it missed, in order.
    */
-  Future<List<OutboundFrame>> resume(String token, String sessionId, Function<String, Future<Void>> register) {
+  public Future<List<OutboundFrame>> resume(String token, String sessionId, Function<String, Future<Void>> register) {
     int dot = token.indexOf('.');
     if (dot <= 0) {
       return Future.failedFuture("malformed token");

@@ -1,4 +1,4 @@
-package io.eventhub.bridge;
+package io.eventhub.protocol;
 
 /** WebSocket / SockJS close codes the hub uses; the hosted client script decides on them whether to retry. */
 public final class CloseCodes {

@@ -1,5 +1,8 @@
-package io.eventhub.bridge;
+package io.eventhub.transport;
 
+import io.eventhub.bridge.Connections;
+import io.eventhub.delivery.FanOut;
+import io.eventhub.protocol.CloseCodes;
 import io.eventhub.testing.Await;
 import io.eventhub.testing.NodeScript;
 import io.eventhub.testing.TestHub;

@@ -1,6 +1,11 @@
-package io.eventhub.bridge;
+package io.eventhub.transport;
 
 import io.eventhub.auth.AuthResult;
+import io.eventhub.bridge.Bridge;
+import io.eventhub.bridge.BridgeConnection;
+import io.eventhub.delivery.Batch;
+import io.eventhub.protocol.OutboundFrame;
+import io.eventhub.protocol.WireFrames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
@@ -25,7 +30,7 @@ final class RawWebSocketConnection extends BridgeConnection {
 
   @Override
   protected void writeFrame(OutboundFrame frame) {
-    wire.write(WebSocketWire.textFrame(frame.json()));
+    wire.write(WireFrames.textFrame(frame.json()));
   }
 
   @Override
