@@ -32,7 +32,17 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** One hub instance: wires configuration, bridge and HTTP servers, and drains them on the way out. */
+/**
+ * One hub instance, wired here and nowhere else, and drained on the way out:
+ * <pre>
+ *  browser ── http.HubServerVerticle ── auth.Authenticator (origin, session in MySQL, cached)
+ *                 │
+ *                 └─ transport.Transports ── bridge.BridgeConnection (frames, permissions, limits)
+ *                                                 │ subscribe                 │ publish
+ *  clustered event bus ── delivery.FanOut ────────┘     delivery.Publisher ──┘── publish.PublishApi
+ *   (one consumer per address per instance, one encode per event; delivery.Handover on drain)
+ * </pre>
+ */
 public final class Hub {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
 
