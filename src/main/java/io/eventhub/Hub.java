@@ -57,6 +57,7 @@ public final class Hub {
   private int metricsPort;
   private Database database;
   private SessionStore sessions;
+  private SessionRevocation revocation;
 
   /**
    * Events waiting on the event loops beyond which events arriving from the bus are dropped: publishers
@@ -156,13 +157,19 @@ public final class Hub {
     return Database.open(vertx, config.database()).compose(db -> {
       database = db;
       sessions = new SessionStore(vertx, db.pool(), config.auth(), config.database().queryTimeoutMillis(), metrics);
-      return new SessionRevocation(vertx, config.auth(), sessions, bridge.connections()).start();
+      revocation = new SessionRevocation(vertx, config.auth(), sessions, bridge.connections());
+      return revocation.start();
     }).map(v -> new Authenticator(config.auth(), sessions, config.http().trustedProxies()));
   }
 
   /** Null in anonymous mode. */
   public SessionStore sessions() {
     return sessions;
+  }
+
+  /** Null in anonymous mode. */
+  public SessionRevocation revocation() {
+    return revocation;
   }
 
   /** Null in anonymous mode. */

@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Ends connections whose login session ended: at once when a back end publishes the session id to
@@ -51,27 +53,40 @@ public final class SessionRevocation {
     connections.closeSession(sessionId, CloseCodes.UNAUTHENTICATED, "session revoked");
   }
 
-  /** Looks every live session up again; returns when all batches are done. */
+  /**
+   * Looks every live session up again, a batch at a time; returns when all batches are done. Only a
+   * definite "unknown or expired" ends connections; a session the database could not answer for keeps
+   * its connections and its cached admission.
+   */
   public Future<Void> revalidate() {
     List<String> ids = new ArrayList<>(connections.sessionIds());
+    AtomicInteger unanswered = new AtomicInteger();
+    AtomicReference<Throwable> lastFailure = new AtomicReference<>();
     Future<Void> chain = Future.succeededFuture();
     for (int from = 0; from < ids.size(); from += BATCH) {
       List<String> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
-      chain = chain.compose(v -> revalidate(batch));
+      chain = chain.compose(v -> revalidate(batch, unanswered, lastFailure));
     }
-    return chain;
+    return chain.onSuccess(v -> {
+      if (unanswered.get() > 0) {
+        // One line per round, however many sessions: an outage is one event, not thousands.
+        log.warn("Revalidation: the database did not answer for {} of {} sessions; their connections stay open "
+            + "and their cached sessions stay admitted until it does: {}", unanswered.get(), ids.size(),
+            String.valueOf(lastFailure.get()));
+      }
+    });
   }
 
-  private Future<Void> revalidate(List<String> batch) {
+  private Future<Void> revalidate(List<String> batch, AtomicInteger unanswered, AtomicReference<Throwable> lastFailure) {
     List<Future<?>> lookups = new ArrayList<>();
     for (String sessionId : batch) {
-      sessions.invalidate(sessionId);
-      lookups.add(sessions.lookup(sessionId).onSuccess(lookup -> {
+      lookups.add(sessions.refresh(sessionId).onSuccess(lookup -> {
         if (lookup instanceof SessionStore.Invalid invalid) {
           connections.closeSession(sessionId, CloseCodes.UNAUTHENTICATED, invalid.why());
         }
       }).otherwise(failure -> {
-        log.warn("Revalidation could not reach the database; keeping the connections: {}", failure.toString());
+        unanswered.incrementAndGet();
+        lastFailure.set(failure);
         return null;
       }));
     }

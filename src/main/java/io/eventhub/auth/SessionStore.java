@@ -108,9 +108,19 @@ public final class SessionStore {
     });
   }
 
-  /** Forgets a session, so the next lookup asks the database (logout, revalidation). */
-  public void invalidate(String sessionId) {
-    cache.synchronous().invalidate(sessionId);
+  /**
+   * Asks the database again, whatever the cache holds (revalidation). A definite answer replaces the
+   * cached one; when the database cannot answer, the cached answer stays, so that a live session is
+   * still admitted during an outage, and the future fails.
+   */
+  public Future<Lookup> refresh(String sessionId) {
+    return query(sessionId).compose(lookup -> {
+      if (lookup instanceof Unavailable unavailable) {
+        return Future.failedFuture(unavailable.cause());
+      }
+      cache.put(sessionId, CompletableFuture.completedFuture(lookup));
+      return Future.succeededFuture(lookup);
+    });
   }
 
   /**

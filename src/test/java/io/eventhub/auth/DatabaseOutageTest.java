@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -27,7 +28,7 @@ class DatabaseOutageTest {
 
   @Test
   @DisplayName("database down: existing clients keep receiving, new ones get 503/4503 quickly, service resumes when it returns")
-  void outage() {
+  void outage() throws Exception {
     TestDatabase db = TestDatabase.get();
     assumeTrue(db.embedded() != null, "needs the embedded MariaDB to stop and start it");
     db.session("outage-live-0123456789abcdef", 71L, null, 3600);
@@ -44,6 +45,14 @@ class DatabaseOutageTest {
       try {
         hub.vertx().eventBus().publish("user.71.feed", "still here");
         assertEquals("still here", connected.next().getString("body"), "existing connections stay up");
+
+        hub.hub().revocation().revalidate().await(10, TimeUnit.SECONDS);
+        try (BridgeClient anotherTab = new WebSocketClients.Raw(hub.port(),
+            Credentials.cookie("PHPSESSID", "outage-live-0123456789abcdef"))) {
+          anotherTab.register("user.71.feed");
+          anotherTab.sync();
+          assertFalse(connected.isClosed(), "a revalidation the database could not answer keeps the connection");
+        }
 
         long start = System.nanoTime();
         var refusal = WebSocketClients.rejection(hub.port(), "/eventbus/websocket",
