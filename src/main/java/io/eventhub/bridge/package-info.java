@@ -1,0 +1,23 @@
+/**
+ * The event bus bridge: what one client connection may do, whatever its transport.
+ *
+ * <p>{@link io.eventhub.bridge.Bridge} is the entry point, shared by all HTTP server verticles of an
+ * instance: the HTTP layer hands it every admitted connection, and it holds the fan-out, the publisher,
+ * the handover and the open {@link io.eventhub.bridge.Connections} (for counting, heartbeats, closing a
+ * revoked session's connections and draining).
+ *
+ * <p>{@link io.eventhub.bridge.BridgeConnection} handles one client's frames: register, unregister,
+ * publish, send (with replies routed back, across instances too), ping and resume. Every address is
+ * checked against the connection's {@link io.eventhub.bridge.AddressRules}; limits are enforced per
+ * connection: frame size ({@code bridge.maxFrameBytes}, close 4009), rate ({@code err rate_limited}
+ * over {@code bridge.maxMessagesPerSecond}, close 4029 at twice that), subscriptions
+ * ({@code max_subscriptions}). Its outbound queue is bounded ({@code bridge.writeQueueMaxBytes}); when
+ * it is full the slow-consumer policy disconnects (4008) or drops and counts, so one stalled client
+ * neither grows memory nor delays the others. On drain it gets a resume token, then close 4000.
+ *
+ * <p>{@link io.eventhub.bridge.AddressRules}: exact addresses, {@code *} within one dot-separated
+ * segment, {@code **} across dots, {@code {userId}} replaced by the connection's user id. For an
+ * anonymous connection a {@code {userId}} pattern matches nothing, so a missing identity can never widen
+ * access; addresses under {@code hub.} are the hub's own and never open to clients' publish or send.
+ */
+package io.eventhub.bridge;

@@ -1,0 +1,16 @@
+/**
+ * Clustering over Hazelcast: {@link io.eventhub.cluster.Clustering} builds Vert.x's cluster manager and
+ * event-bus options from {@code cluster.*}: one interface, a static TCP member list or a DNS lookup of a
+ * Kubernetes headless Service (no API-server permissions), multicast always off, and one backup of the
+ * subscription table so that losing one member at a time loses nothing.
+ *
+ * <p>{@link io.eventhub.cluster.SubscribedAddresses} is a local view of which addresses have a consumer
+ * anywhere in the cluster. Back ends publish to per-user addresses whether or not the user is online,
+ * and Vert.x looks every such address up in Hazelcast on each publish (measured 22-25 k publishes/s
+ * against 40-225 k/s to a subscribed address); the view follows Vert.x's own registration table
+ * ({@code __vertx.subs}) through a key listener, so the hub's publish paths skip those addresses at
+ * millions per second. An added registration marks its address at once; a removal re-checks the
+ * address in Hazelcast, off the publish path. A subscription made while an event is being published may
+ * miss that one event, as it could without the view.
+ */
+package io.eventhub.cluster;

@@ -1,0 +1,22 @@
+/**
+ * The three ways a client's frames travel, each a connection type for the bridge:
+ * {@link io.eventhub.transport.RawWebSocketConnection} ({@code /eventbus/websocket}, one bridge frame per
+ * text frame), {@link io.eventhub.transport.SockJsWebSocketConnection} (SockJS's websocket transport,
+ * {@code /eventbus/<server>/<session>/websocket}, the one browsers use) and
+ * {@link io.eventhub.transport.SockJsSessionConnection} (the SockJS fallbacks: xhr-streaming,
+ * xhr-polling, eventsource, htmlfile, jsonp). {@link io.eventhub.transport.Transports} is the entry point.
+ *
+ * <p>The SockJS websocket transport is framed here, not by vertx-web ({@code o}, {@code h},
+ * {@code a[...]}, {@code c[code,"reason"]}), so that every socket can receive the same pre-built bytes
+ * without per-socket escaping. The fallbacks keep vertx-web's SockJS sessions, which frame and escape
+ * each message themselves; they serve the rare browser without WebSocket. vertx-web can close those
+ * sessions only with 3000, so the hub first sends a {@code {"type":"close","code":N}} frame.
+ *
+ * <p>{@link io.eventhub.transport.WebSocketWire}: server-to-client WebSocket frames are not masked, so
+ * the bytes of a turn's frames are the same for every socket. They are built once, in direct memory,
+ * and each socket writes a retained view of them into its Netty pipeline at the WebSocket frame
+ * encoder's context, past the handlers (Vert.x's, the idle timer, the encoder's own type checks) that
+ * would only pass the bytes on, still through TLS when there is TLS, and flushes once: one system call
+ * per socket and batch, instead of Vert.x re-framing, copying and flushing every frame per socket.
+ */
+package io.eventhub.transport;
