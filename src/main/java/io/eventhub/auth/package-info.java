@@ -23,6 +23,8 @@
  * <p>{@link io.eventhub.auth.SessionRevocation} closes connections with 4401 at once when a back end
  * publishes a session id to {@code auth.revocationAddress} (logout), and every
  * {@code auth.revalidateSeconds} looks the live sessions up again in batches of 100. A database outage
- * during revalidation keeps connections open: only a definite "unknown or expired" closes them.
+ * during revalidation keeps connections open and cached sessions admitted: only a definite "unknown
+ * or expired" closes them. {@link io.eventhub.auth.SessionConnections} is what revocation needs of the
+ * open connections, implemented by the bridge above.
  */
 package io.eventhub.auth;

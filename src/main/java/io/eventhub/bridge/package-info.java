@@ -13,7 +13,9 @@
  * over {@code bridge.maxMessagesPerSecond}, close 4029 at twice that), subscriptions
  * ({@code max_subscriptions}). Its outbound queue is bounded ({@code bridge.writeQueueMaxBytes}); when
  * it is full the slow-consumer policy disconnects (4008) or drops and counts, so one stalled client
- * neither grows memory nor delays the others. On drain it gets a resume token, then close 4000.
+ * neither grows memory nor delays the others. On drain it gets a resume token, then close 4000. Its
+ * parts each have a class: {@code PointToPoint} (sends, requests and replies both ways),
+ * {@code RateLimit}, and {@code Resumption} (taking over what a drained instance kept for it).
  *
  * <p>{@link io.eventhub.bridge.AddressRules}: exact addresses, {@code *} within one dot-separated
  * segment, {@code **} across dots, {@code {userId}} replaced by the connection's user id. For an

@@ -16,6 +16,7 @@
  * 4503) on which the hosted client decides whether to retry, and the metric label of each;
  * {@link io.eventhub.protocol.JsonErrors} the {@code {"error": CODE, "message": TEXT}} bodies of HTTP
  * refusals. These names are a contract with clients and operators: change one only everywhere at once,
- * README included. {@code WireFrames} completes the package.
+ * README included. {@link io.eventhub.protocol.WireFrames} builds WebSocket text frames as wire bytes,
+ * the same for every socket since server frames are not masked.
  */
 package io.eventhub.protocol;

@@ -12,9 +12,9 @@
  * each message themselves; they serve the rare browser without WebSocket. vertx-web can close those
  * sessions only with 3000, so the hub first sends a {@code {"type":"close","code":N}} frame.
  *
- * <p>{@link io.eventhub.transport.WebSocketWire}: server-to-client WebSocket frames are not masked, so
+ * <p>{@code WebSocketWire}: server-to-client WebSocket frames are not masked, so
  * the bytes of a turn's frames are the same for every socket. They are built once, in direct memory,
- * and each socket writes a retained view of them into its Netty pipeline at the WebSocket frame
+ * ({@link io.eventhub.protocol.WireFrames}), and each socket writes a retained view of them into its Netty pipeline at the WebSocket frame
  * encoder's context, past the handlers (Vert.x's, the idle timer, the encoder's own type checks) that
  * would only pass the bytes on, still through TLS when there is TLS, and flushes once: one system call
  * per socket and batch, instead of Vert.x re-framing, copying and flushing every frame per socket.
