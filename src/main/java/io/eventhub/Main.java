@@ -76,7 +76,8 @@ public final class Main {
       loaded.warnings().forEach(w -> System.err.println("warning: " + w));
       return loaded;
     } catch (ConfigException e) {
-      System.err.println("event-hub: invalid configuration (" + conf + "):");
+      e.warnings().forEach(w -> System.err.println("warning: " + w));
+      System.err.println("event-hub: invalid configuration (" + conf + "), " + e.problems().size() + " problem(s):");
       e.problems().forEach(p -> System.err.println("  " + p));
       System.exit(EXIT_BAD_CONFIG);
       return null;

@@ -43,15 +43,17 @@ public final class ConfigLoader {
     JsonObject defaults = defaults();
     JsonObject merged = defaults.copy();
     JsonObject fromFile = readFile(file, problems);
+    // What cannot be merged is reported and left out, so that every other key is still read and
+    // checked: one run names every problem of the file and the environment.
     checkKnown(fromFile, defaults, "", problems);
     merged.mergeIn(fromFile, true);
     Map<String, String> envNames = envNames(defaults);
     List<String> warnings = applyEnv(merged, defaults, envNames, env, problems);
     ConfigReader reader = new ConfigReader(merged);
-    HubConfig config = problems.isEmpty() ? HubConfig.read(reader) : null;
+    HubConfig config = HubConfig.read(reader);
     problems.addAll(reader.problems());
     if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
+      throw new ConfigException(problems, warnings);
     }
     for (String secret : SECRET_KEYS) {
       if (!String.valueOf(leaf(merged, secret)).isEmpty()) {
@@ -96,16 +98,19 @@ public final class ConfigLoader {
     return new JsonObject();
   }
 
+  /** Reports, and removes from {@code given}, the keys that are unknown or not the object expected. */
   private static void checkKnown(JsonObject given, JsonObject known, String prefix, List<String> problems) {
-    for (String key : given.fieldNames()) {
+    for (String key : List.copyOf(given.fieldNames())) {
       String path = prefix + key;
       if (!known.containsKey(key)) {
         problems.add(path + ": unknown key (known here: " + String.join(", ", known.fieldNames()) + ")");
+        given.remove(key);
       } else if (known.getValue(key) instanceof JsonObject knownChild) {
         if (given.getValue(key) instanceof JsonObject givenChild) {
           checkKnown(givenChild, knownChild, path + ".", problems);
         } else {
           problems.add(path + ": must be an object, got " + ConfigReader.show(given.getValue(key)));
+          given.remove(key);
         }
       }
     }

@@ -61,16 +61,21 @@ class ConfigLoaderTest {
   }
 
   @Test
-  @DisplayName("every bad value is reported at once, each naming its key path")
+  @DisplayName("one run reports every problem of the file and the environment, and warns of unknown HUB_ variables")
   void reportsEveryProblem() {
-    List<String> problems = problems(new JsonObject("""
-        {"http": {"port": 70000, "prot": 1},
-         "bridge": {"slowConsumerPolicy": "explode", "maxFrameBytes": "big",
-                    "permissions": {"subscribe": ["ok.*", "bad address!"]}},
-         "publish": {"token": "short"}}"""), Map.of("HUB_SHUTDOWN_DRAIN_SECONDS", "soon"));
+    ConfigException failure = assertThrows(ConfigException.class, () -> TestHub.load(new JsonObject("""
+        {"http": {"port": -1, "prot": 1},
+         "tls": {"enabled": true, "certFile": "no-such-dir/cert.pem", "keyFile": "no-such-dir/key.pem"},
+         "metrics": "on"}"""), Map.of("HUB_SHUTDOWN_DRAIN_SECONDS", "soon", "HUB_HTTP_PROT", "1")));
+    List<String> problems = failure.problems();
     assertTrue(problems.stream().anyMatch(p -> p.startsWith("http.prot: unknown key")), problems.toString());
+    assertTrue(problems.contains("http.port: must be a whole number from 0 to 65535, got -1"), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("tls: ") && p.contains("no-such-dir/cert.pem")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("metrics: must be an object")), problems.toString());
     assertTrue(problems.stream().anyMatch(p -> p.startsWith("HUB_SHUTDOWN_DRAIN_SECONDS: must be a whole number")),
         problems.toString());
+    assertEquals(1, failure.warnings().size(), failure.warnings().toString());
+    assertTrue(failure.warnings().get(0).startsWith("HUB_HTTP_PROT: not a configuration variable"));
   }
 
   @Test
