@@ -1,5 +1,6 @@
 // Drives Debian's Chromium through Apache for BrowserThroughApacheTest: opens the pages as a logged-in
-// (or not) user, publishes through the hubs' publish API, and prints one JSON line per scenario for
+// (or not) user, and the hub's own demo page straight on a hub (it is not behind Apache), publishes
+// through the hubs' publish API, and prints one JSON line per scenario for
 // the Java test to check. Usage: node browser.js '<json config>' (fields: see the test); with
 // "scenario": "rolling" only the rolling restart, which stops one of the hubs.
 'use strict';
@@ -22,8 +23,14 @@ async function publish(hubPort, text) {
   if (response.status !== 202) throw new Error(`publish answered ${response.status}: ${await response.text()}`);
 }
 
-async function openPage(browser, { session, path: pagePath, withoutWebSocket }) {
+/**
+ * Opens a page: {@code path} through Apache (with the session as its PHPSESSID cookie), or an absolute
+ * {@code url}. {@code problems} collects what a browser's console would show as an error: console
+ * errors, uncaught exceptions, failed requests and HTTP error statuses.
+ */
+async function openPage(browser, { session, path: pagePath, url, withoutWebSocket, initScript }) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  if (initScript) await context.addInitScript(initScript);
   if (session) {
     await context.addCookies([{ name: 'PHPSESSID', value: session, url: config.base, secure: true, httpOnly: true }]);
   }
@@ -33,10 +40,19 @@ async function openPage(browser, { session, path: pagePath, withoutWebSocket }) 
   }
   const page = await context.newPage();
   const console = [];
-  page.on('console', (m) => console.push(`${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
-  await page.goto(config.base + pagePath);
-  return { context, page, console };
+  const problems = [];
+  page.on('console', (m) => {
+    console.push(`${m.type()}: ${m.text()}`);
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => {
+    console.push(`pageerror: ${e.message}`);
+    problems.push(`pageerror: ${e.message}`);
+  });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure() && r.failure().errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  await page.goto(url || config.base + pagePath);
+  return { context, page, console, problems };
 }
 
 const texts = (page, selector) => page.$$eval(selector, (items) => items.map((li) => li.textContent.trim()));
@@ -138,6 +154,74 @@ async function angular(browser) {
   }
 }
 
+/** The hub's own demo page at / on the {@code hub}-th hub, its session in the URL as the README has it. */
+async function openDemoPage(browser, hub, session) {
+  const p = await openPage(browser, {
+    url: `http://127.0.0.1:${config.hubs[hub]}/?session=${encodeURIComponent(session)}`,
+    // Every text the status element shows, so that a state shown only briefly (reconnecting) is seen too.
+    initScript: () => {
+      window.statusShown = [];
+      new MutationObserver(() => {
+        const status = document.getElementById('status');
+        const text = status && status.textContent.trim();
+        if (text && window.statusShown[window.statusShown.length - 1] !== text) window.statusShown.push(text);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
+    },
+  });
+  p.shown = () => p.page.evaluate(() => window.statusShown);
+  return p;
+}
+
+const statusIs = (page, want) => page.waitForFunction(
+  (w) => document.getElementById('status').textContent.trim() === w, want, { timeout: TIMEOUT });
+
+/**
+ * The demo page, logged in: it shows "open", an event published with its own form comes back into its
+ * list, and so does one published through the publish API; nothing goes wrong in its console.
+ */
+async function demo(browser) {
+  const { context, page, problems, console, shown } = await openDemoPage(browser, 0, config.session);
+  try {
+    await statusIs(page, 'open');
+    await page.fill('#text', 'typed on the demo page');
+    await page.click('#form button');
+    const arrived = (want) => page.waitForFunction(
+      (w) => Array.from(document.querySelectorAll('#events li')).some((li) => li.textContent.includes(w)),
+      want, { timeout: TIMEOUT });
+    await arrived('typed on the demo page');
+    // Its subscription is in place on this hub now (the form's event came back through it).
+    await publish(config.hubs[0], 'published to the demo page');
+    await arrived('published to the demo page');
+    return {
+      scenario: 'demo', status: await text(page, 'status'), shown: await shown(),
+      events: await texts(page, '#events li'), problems, screenshot: await shot(page, 'demo'),
+    };
+  } catch (e) {
+    await shot(page, 'demo-failed').catch(() => {});
+    return { scenario: 'demo', error: String(e), status: await text(page, 'status').catch(() => null), console, problems };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The demo page with a session the hub does not know: it shows the refusal, code and reason. */
+async function demoRefused(browser) {
+  const { context, page, problems, console, shown } = await openDemoPage(browser, 0, config.badSession);
+  try {
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('refused: '),
+      null, { timeout: TIMEOUT });
+    return {
+      scenario: 'demo-refused', status: await text(page, 'status'), shown: await shown(), problems,
+      screenshot: await shot(page, 'demo-refused'),
+    };
+  } catch (e) {
+    await shot(page, 'demo-refused-failed').catch(() => {});
+    return { scenario: 'demo-refused', error: String(e), status: await text(page, 'status').catch(() => null), console, problems };
+  } finally {
+    await context.close();
+  }
+}
+
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const rollNumbers = (page) => page.$$eval('#events li', (items) => items.map((li) => li.textContent.trim())
   .filter((t) => t.startsWith('roll ')).map((t) => Number(t.slice(5))));
@@ -158,6 +242,7 @@ async function until(what, condition, timeout = 60000) {
 async function rolling(browser) {
   const opened = [];
   let victim = null;
+  let demoPage = null;
   try {
     for (let i = 0; i < 10 && opened.length < 2; i++) {
       const polling = opened.length > 0;
@@ -172,6 +257,9 @@ async function rolling(browser) {
     if (opened.length < 2) throw new Error(`no second page landed on ${victim}`);
     const leaving = Number(victim.replace('.hub', '')) - 1; // route hubN is hubs[N-1]
     const staying = config.hubs[1 - leaving];
+    // The hub's demo page, straight on the leaving member: the drain's close code must show on it.
+    demoPage = await openDemoPage(browser, leaving, config.session);
+    await statusIs(demoPage.page, 'open');
     // Both subscriptions have reached both members (the probes of the one also reach the other page).
     for (const [i, p] of opened.entries()) await receive(p.page, '#events li', `rolling${i}`, 1);
 
@@ -197,6 +285,9 @@ async function rolling(browser) {
     });
     running = false;
     await pump;
+    await demoPage.page.waitForFunction(
+      () => window.statusShown.some((t) => /^reconnecting in \d+ ms \(4000\)$/.test(t)), null, { timeout: TIMEOUT });
+    const demoShown = await demoPage.shown();
     const last = published;
     await until(`every page shows roll ${last}`, async () =>
       (await Promise.all(opened.map((p) => rollNumbers(p.page)))).every((n) => n.includes(last)));
@@ -207,12 +298,14 @@ async function rolling(browser) {
         route: await routeOf(p.context), numbers: await rollNumbers(p.page), screenshot: await shot(p.page, `rolling${i}`),
       });
     }
-    return { scenario: 'rolling', leaving: victim, atSigterm, last, pages };
+    return { scenario: 'rolling', leaving: victim, atSigterm, last, pages, demoShown };
   } catch (e) {
     for (const [i, p] of opened.entries()) await shot(p.page, `rolling${i}-failed`).catch(() => {});
-    return { scenario: 'rolling', error: String(e), console: opened.map((p) => p.console) };
+    const demoShown = demoPage && await demoPage.shown().catch(() => null);
+    return { scenario: 'rolling', error: String(e), console: opened.map((p) => p.console), demoShown };
   } finally {
     for (const p of opened) await p.context.close();
+    if (demoPage) await demoPage.context.close();
   }
 }
 
@@ -230,6 +323,8 @@ async function everyPage(browser) {
   report(await refused(browser, 'bad-session', config.badSession));
   report(await refused(browser, 'no-session', null));
   if (config.angular) report(await angular(browser));
+  report(await demo(browser));
+  report(await demoRefused(browser));
 }
 
 (async () => {
