@@ -14,14 +14,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -107,6 +111,43 @@ class MainProcessTest {
     assertEquals(143, hub.waitFor(), "exit status of a SIGTERM'd JVM");
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
     assertTrue(seconds <= 10, "exit within the drain time, took " + seconds + " s");
+  }
+
+  /**
+   * What a newcomer reading the console takes for trouble: a WARN or ERROR level, the levels in the
+   * embedded MariaDB's relayed output ({@code [Warning]}, {@code [ERROR]}), a JVM warning, a stack trace.
+   */
+  private static final Pattern ALARMING = Pattern.compile("(?i)\\b(warn|warning|error|severe|fatal)\\b|exception");
+
+  private static List<String> alarming(List<String> lines) {
+    return lines.stream().filter(line -> ALARMING.matcher(line).find()).toList();
+  }
+
+  @ParameterizedTest(name = "clustering on: {0}")
+  @ValueSource(booleans = {false, true})
+  @DisplayName("the README's run command logs no warning and no error: not up to the line saying the hub is up, not while it serves and stops")
+  void quietStart(boolean clustered) {
+    Map<String, String> env = new HashMap<>(Map.of("HUB_HTTP_HOST", "127.0.0.1", "HUB_HTTP_PORT", "0"));
+    if (clustered) {
+      // One member: the start-up of Hazelcast and of the clustered event bus is what is looked at.
+      String hazelcast = Integer.toString(HubProcess.freePort());
+      env.putAll(Map.of("HUB_CLUSTER_ENABLED", "true", "HUB_CLUSTER_HAZELCAST_PORT", hazelcast,
+          "HUB_CLUSTER_MEMBERS", "127.0.0.1:" + hazelcast));
+    }
+    HubProcess hub = spawn(env);
+    int port = hub.awaitPort();
+    assertEquals(List.of(), alarming(hub.lines()), "the start, up to the line saying the hub is up:\n" + hub.output());
+
+    // Its first connections and requests: Vert.x registers its per-connection gauges again here.
+    WebClient web = WebClient.create(ClientVertx.get());
+    assertEquals(200, web.get(port, "127.0.0.1", "/health/ready").send().await().statusCode());
+    try (BridgeClient client = Transport.SOCKJS_WEBSOCKET.connect(port, Credentials.query("session", Database.DEMO_SESSION_ID))) {
+      client.register("demo.news");
+      client.sync();
+    }
+    hub.terminate();
+    assertEquals(143, hub.waitFor(), hub.output());
+    assertEquals(List.of(), alarming(hub.lines()), "the start, the first clients and the stop:\n" + hub.output());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.eventhub.cluster;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.EntryListener;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.multimap.MultiMap;
 import io.vertx.core.Vertx;
@@ -85,8 +86,13 @@ public final class SubscribedAddresses {
   }
 
   private void recheck(String address) {
-    if (!subscriptions.containsKey(address)) {
-      addresses.remove(address);
+    try {
+      if (!subscriptions.containsKey(address)) {
+        addresses.remove(address);
+      }
+    } catch (HazelcastInstanceNotActiveException leaving) {
+      // This member is shutting down: its own consumers' removals still arrive while Hazelcast
+      // stops, and the view has no reader left.
     }
   }
 

@@ -20,6 +20,13 @@ import java.util.regex.Pattern;
 public final class HubProcess implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)/");
 
+  /**
+   * What {@code java -jar target/event-hub.jar} gets from the jar's manifest (pom.xml's
+   * {@code Add-Opens} and {@code Add-Exports}), so that the hub started here from the classpath runs
+   * as it does for operators (Hazelcast warns at start without them).
+   */
+  private static final List<String> MANIFEST_JVM_OPTIONS = manifestJvmOptions();
+
   private final Process process;
   private final ProcessOutput output;
   private int port = -1;
@@ -40,8 +47,9 @@ public final class HubProcess implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m",
         // The hub's own logging (not the tests' quieter one): the port is read from its start-up line.
-        "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
-        "-cp", classpath, Main.class.getName()));
+        "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath()));
+    command.addAll(MANIFEST_JVM_OPTIONS);
+    command.addAll(List.of("-cp", classpath, Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("HUB_"));
@@ -126,11 +134,35 @@ public final class HubProcess implements AutoCloseable {
     return String.join("\n", output.transcript());
   }
 
+  /** The lines printed so far (after {@link #awaitPort()}: up to the start-up line at least). */
+  public List<String> lines() {
+    return output.transcript();
+  }
+
   /** Waits until every live hub of {@code hubs} counts {@code members} cluster members. */
   public static void awaitCluster(int members, Collection<HubProcess> hubs) {
     Await.until(members + " members seen by every live hub", Duration.ofSeconds(60), () -> hubs.stream()
         .filter(hub -> hub.process.isAlive())
         .allMatch(hub -> Scrape.of(hub.port()).value("eventhub_cluster_members") == members));
+  }
+
+  private static List<String> manifestJvmOptions() {
+    try {
+      String pom = Files.readString(Path.of("pom.xml"));
+      List<String> options = new ArrayList<>();
+      for (String entry : List.of("Add-Opens", "Add-Exports")) {
+        Matcher m = Pattern.compile("<" + entry + ">([^<]*)</" + entry + ">").matcher(pom);
+        if (!m.find()) {
+          throw new IllegalStateException("pom.xml's jar manifest has no " + entry);
+        }
+        for (String module : m.group(1).trim().split("\\s+")) {
+          options.add("--" + entry.toLowerCase(java.util.Locale.ROOT) + "=" + module + "=ALL-UNNAMED");
+        }
+      }
+      return List.copyOf(options);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A loopback port free right now (for Hazelcast's static member list, which needs ports up front). */
