@@ -34,7 +34,10 @@ final class Client
     ];
 
     private readonly string $baseUrl;
-    /** @var array{timeout: float, connectTimeout: float, retries: int, maxRetryWait: float, revocationAddress: string, userAgent: string} */
+    /**
+     * @var array{timeout: float, connectTimeout: float, retries: int, maxRetryWait: float,
+     *     revocationAddress: string, userAgent: string}
+     */
     private readonly array $options;
     private readonly HttpTransport $http;
 
@@ -47,9 +50,11 @@ final class Client
     public function __construct(string $baseUrl, string $token, array $options = [])
     {
         $parts = parse_url($baseUrl);
-        if ($parts === false || !isset($parts['scheme'], $parts['host'])
+        if (
+            $parts === false || !isset($parts['scheme'], $parts['host'])
             || !in_array(strtolower($parts['scheme']), ['http', 'https'], true)
-            || isset($parts['query']) || isset($parts['fragment'])) {
+            || isset($parts['query']) || isset($parts['fragment'])
+        ) {
             throw new InvalidArgumentException(sprintf(
                 'hub base URL "%s" is not an http(s) URL such as http://127.0.0.1:8080',
                 $baseUrl,
@@ -82,7 +87,8 @@ final class Client
      */
     public function publish(string $address, mixed $body = null, array $headers = []): array
     {
-        return $this->send('POST', '/api/publish', $this->event(['address' => $address, 'body' => $body, 'headers' => $headers], ''));
+        $event = ['address' => $address, 'body' => $body, 'headers' => $headers];
+        return $this->send('POST', '/api/publish', $this->event($event, ''));
     }
 
     /**
@@ -100,7 +106,9 @@ final class Client
         $batch = [];
         foreach ($events as $i => $event) {
             if (!is_array($event)) {
-                throw new InvalidArgumentException(sprintf('event [%d] is not an array with address, body, headers', $i));
+                throw new InvalidArgumentException(
+                    sprintf('event [%d] is not an array with address, body, headers', $i),
+                );
             }
             $batch[] = $this->event($event, "[$i].");
         }
@@ -114,7 +122,9 @@ final class Client
     public function revokeSession(string $sessionId): void
     {
         if ($sessionId === '' || strlen($sessionId) > 256 || preg_match('/[\x00-\x20\x7f]/', $sessionId) === 1) {
-            throw new InvalidArgumentException('session id to revoke is empty, longer than 256 bytes or has spaces or control characters');
+            throw new InvalidArgumentException(
+                'session id to revoke is empty, longer than 256 bytes or has spaces or control characters',
+            );
         }
         $this->publish($this->options['revocationAddress'], $sessionId);
     }
@@ -123,7 +133,8 @@ final class Client
      * The history of a stream address: events after position `$since` (all that are kept without
      * it; at most `$limit`). Throws HistoryUnavailableException when `$since` can no longer be served.
      *
-     * @return array{address: string, position: string, events: list<array{position: string, body: mixed, headers: array<string, string>}>}
+     * @return array{address: string, position: string,
+     *     events: list<array{position: string, body: mixed, headers: array<string, string>}>}
      */
     public function history(string $address, ?string $since = null, ?int $limit = null): array
     {
@@ -161,7 +172,10 @@ final class Client
         $json = null;
         if ($payload !== null) {
             try {
-                $json = json_encode($payload, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION);
+                $json = json_encode(
+                    $payload,
+                    JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION,
+                );
             } catch (\JsonException $e) {
                 throw new InvalidArgumentException('the event cannot be encoded as JSON: ' . $e->getMessage(), 0, $e);
             }
@@ -174,7 +188,8 @@ final class Client
                 $wait = $e->getRetryAfter();
                 if ($attempt > $this->options['retries'] || $wait > $this->options['maxRetryWait']) {
                     throw new OverloadedException(sprintf(
-                        '%s %s: the hub is overloaded and published nothing (%d attempt(s), %.1f s waited, Retry-After %d s): %s',
+                        '%s %s: the hub is overloaded and published nothing'
+                        . ' (%d attempt(s), %.1f s waited, Retry-After %d s): %s',
                         $method,
                         strtok($path, '?'),
                         $attempt,
@@ -194,7 +209,11 @@ final class Client
     {
         $unknown = array_diff(array_keys($event), ['address', 'body', 'headers']);
         if ($unknown !== []) {
-            throw new InvalidArgumentException(sprintf('%s%s is not a field of an event (address, body, headers)', $where, implode(', ', $unknown)));
+            throw new InvalidArgumentException(sprintf(
+                '%s%s is not a field of an event (address, body, headers)',
+                $where,
+                implode(', ', $unknown),
+            ));
         }
         if (!isset($event['address']) || !is_string($event['address'])) {
             throw new InvalidArgumentException($where . 'address is missing or not a string');
@@ -207,10 +226,14 @@ final class Client
         }
         foreach ($headers as $name => $value) {
             if (!is_string($name) || $name === '') {
-                throw new InvalidArgumentException(sprintf('%sheaders: name %s is not a non-empty string', $where, var_export($name, true)));
+                throw new InvalidArgumentException(
+                    sprintf('%sheaders: name %s is not a non-empty string', $where, var_export($name, true)),
+                );
             }
             if (!is_string($value)) {
-                throw new InvalidArgumentException(sprintf('%sheaders.%s must be a string, got %s', $where, $name, get_debug_type($value)));
+                throw new InvalidArgumentException(
+                    sprintf('%sheaders.%s must be a string, got %s', $where, $name, get_debug_type($value)),
+                );
             }
         }
         if ($headers !== []) {
@@ -228,12 +251,19 @@ final class Client
             throw new InvalidArgumentException($where . 'address is not valid UTF-8');
         }
         if (preg_match('/[\x00-\x1f\x7f]/', $address) === 1) {
-            throw new InvalidArgumentException(sprintf('%saddress %s contains control characters', $where, json_encode($address)));
+            throw new InvalidArgumentException(
+                sprintf('%saddress %s contains control characters', $where, json_encode($address)),
+            );
         }
         // Java counts UTF-16 code units: characters beyond the BMP count twice.
         $length = preg_match_all('/./su', $address) + preg_match_all('/[\x{10000}-\x{10FFFF}]/u', $address);
         if ($length > self::MAX_ADDRESS_LENGTH) {
-            throw new InvalidArgumentException(sprintf('%saddress is %d characters long; the hub takes at most %d', $where, $length, self::MAX_ADDRESS_LENGTH));
+            throw new InvalidArgumentException(sprintf(
+                '%saddress is %d characters long; the hub takes at most %d',
+                $where,
+                $length,
+                self::MAX_ADDRESS_LENGTH,
+            ));
         }
     }
 

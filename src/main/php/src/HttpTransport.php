@@ -77,20 +77,34 @@ final class HttpTransport
             $error = curl_error($curl);
             if ($errno === CURLE_OPERATION_TIMEDOUT) {
                 throw new TimeoutException(sprintf(
-                    '%s %s: no answer from the hub within %.1f s (%s); the request may or may not have been carried out',
+                    '%s %s: no answer from the hub within %.1f s (%s);'
+                    . ' the request may or may not have been carried out',
                     $method,
                     $url,
                     $this->options['timeout'],
                     $error,
                 ), $errno);
             }
-            throw new ConnectionException(sprintf('%s %s: could not reach the hub: %s (curl error %d)', $method, $url, $error, $errno), $errno);
+            throw new ConnectionException(
+                sprintf('%s %s: could not reach the hub: %s (curl error %d)', $method, $url, $error, $errno),
+                $errno,
+            );
         }
         $status = (int) curl_getinfo($curl, CURLINFO_RESPONSE_CODE);
         $decoded = json_decode((string) $body, true);
         if ($status >= 200 && $status < 300) {
             if (!is_array($decoded)) {
-                throw new UnexpectedResponseException(sprintf('%s %s: the hub answered %d with a body that is not JSON: %s', $method, $url, $status, self::excerpt((string) $body)), $status, 'unexpected_response');
+                throw new UnexpectedResponseException(
+                    sprintf(
+                        '%s %s: the hub answered %d with a body that is not JSON: %s',
+                        $method,
+                        $url,
+                        $status,
+                        self::excerpt((string) $body),
+                    ),
+                    $status,
+                    'unexpected_response',
+                );
             }
             return $decoded;
         }
@@ -98,8 +112,14 @@ final class HttpTransport
     }
 
     /** @param array<string, string> $headers */
-    private static function refusal(string $method, string $url, int $status, ?array $error, string $body, array $headers): HubException
-    {
+    private static function refusal(
+        string $method,
+        string $url,
+        int $status,
+        ?array $error,
+        string $body,
+        array $headers,
+    ): HubException {
         $code = is_string($error['error'] ?? null) ? $error['error'] : '';
         $hubMessage = is_string($error['message'] ?? null) ? $error['message'] : '';
         if ($code === '') {
@@ -108,16 +128,28 @@ final class HttpTransport
                 $method,
                 $url,
                 $status,
-                $status === 404 ? ' (a hub without this API, i.e. an older version, or a wrong base URL?)' : ' (not the hub, or a proxy in between?)',
+                $status === 404
+                    ? ' (a hub without this API, i.e. an older version, or a wrong base URL?)'
+                    : ' (not the hub, or a proxy in between?)',
                 self::excerpt($body),
             ), $status, 'unexpected_response');
         }
-        $message = sprintf('%s %s: the hub refused with %d %s%s', $method, $url, $status, $code, $hubMessage === '' ? '' : ": $hubMessage");
+        $reason = $hubMessage === '' ? '' : ": $hubMessage";
+        $message = sprintf('%s %s: the hub refused with %d %s%s', $method, $url, $status, $code, $reason);
         return match (true) {
-            $status === 401 => new AuthenticationException($message . ' (check the token against the hub\'s publish.token)', $status, $code, $hubMessage),
+            $status === 401 => new AuthenticationException(
+                $message . ' (check the token against the hub\'s publish.token)',
+                $status,
+                $code,
+                $hubMessage,
+            ),
             $status === 413 => new BodyTooLargeException($message, $status, $code, $hubMessage),
             $status === 400 => new InvalidEventException($message, $status, $code, $hubMessage),
-            $status === 503 && $code === 'overloaded' => new OverloadedException($message, $hubMessage, self::retryAfter($headers['retry-after'] ?? null)),
+            $status === 503 && $code === 'overloaded' => new OverloadedException(
+                $message,
+                $hubMessage,
+                self::retryAfter($headers['retry-after'] ?? null),
+            ),
             $status === 503 => new UnavailableException($message, $status, $code, $hubMessage),
             $status === 410 && $code === 'history_unavailable' => new HistoryUnavailableException(
                 $message,

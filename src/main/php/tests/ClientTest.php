@@ -12,6 +12,7 @@ use EventHub\Exception\EventHubException;
 use EventHub\Exception\InvalidArgumentException;
 use EventHub\Exception\InvalidEventException;
 use EventHub\Exception\OverloadedException;
+use EventHub\Exception\TimeoutException;
 use EventHub\Exception\UnexpectedResponseException;
 use EventHub\Tests\Support\Hub;
 use EventHub\Tests\Support\UpgradeRefused;
@@ -35,13 +36,14 @@ final class ClientTest extends TestCase
         $browser = Hub::browser(self::$session);
         Hub::subscribe($browser, 'user.7.orders');
 
-        $answer = Hub::client()->publish('user.7.orders', ['order' => 42, 'status' => 'shipped', 'price' => 9.0], ['kind' => 'order']);
+        $order = ['order' => 42, 'status' => 'shipped', 'price' => 9.0];
+        $answer = Hub::client()->publish('user.7.orders', $order, ['kind' => 'order']);
 
         self::assertSame(1, $answer['accepted']);
         $message = $browser->nextMessage();
         self::assertSame('rec', $message['type']);
         self::assertSame('user.7.orders', $message['address']);
-        self::assertSame(['order' => 42, 'status' => 'shipped', 'price' => 9.0], $message['body']);
+        self::assertSame($order, $message['body']);
         self::assertSame('order', $message['headers']['kind']);
     }
 
@@ -97,6 +99,25 @@ final class ClientTest extends TestCase
             self::assertStringContainsString("http://127.0.0.1:$port/api/publish", $e->getMessage());
             self::assertStringContainsString('could not reach the hub', $e->getMessage());
             self::assertSame(CURLE_COULDNT_CONNECT, $e->getCurlError());
+        }
+    }
+
+    public function testAHubThatDoesNotAnswerIsATimeoutException(): void
+    {
+        // A listening socket nobody accepts from: the connection opens (the kernel's backlog), no answer comes.
+        $silent = stream_socket_server('tcp://127.0.0.1:0');
+        $address = stream_socket_get_name($silent, false);
+        $client = new Client("http://$address", 'token', ['timeout' => 0.5]);
+        $start = microtime(true);
+        try {
+            $client->publish('demo.news', 'x');
+            self::fail('a silent server was taken for an answer');
+        } catch (TimeoutException $e) {
+            self::assertLessThan(3.0, microtime(true) - $start);
+            self::assertStringContainsString('no answer from the hub within 0.5 s', $e->getMessage());
+            self::assertStringContainsString('may or may not have been carried out', $e->getMessage());
+        } finally {
+            fclose($silent);
         }
     }
 
@@ -227,7 +248,11 @@ final class ClientTest extends TestCase
 
     public function testHistoryAndPresenceFollowTheContractOrSayTheHubLacksThem(): void
     {
-        foreach (['history' => fn () => Hub::client()->history('demo.news', null, 10), 'presence' => fn () => Hub::client()->presence('demo.news')] as $api => $call) {
+        $calls = [
+            'history' => fn () => Hub::client()->history('demo.news', null, 10),
+            'presence' => fn () => Hub::client()->presence('demo.news'),
+        ];
+        foreach ($calls as $api => $call) {
             try {
                 $answer = $call();
                 self::assertSame('demo.news', $answer['address'], $api);

@@ -34,13 +34,20 @@ final class ChannelAddresses
     {
         foreach ($rules as $pattern => $template) {
             if (!is_string($pattern) || $pattern === '' || !is_string($template) || $template === '') {
-                throw new InvalidArgumentException('channel rules map a channel pattern to an address template, both non-empty strings');
+                throw new InvalidArgumentException(
+                    'channel rules map a channel pattern to an address template, both non-empty strings',
+                );
             }
             preg_match_all('/\{(\w+)\}/', $pattern, $names);
             preg_match_all('/\{(\w+)\}/', $template, $used);
             $missing = array_diff($used[1], $names[1]);
             if ($missing !== []) {
-                throw new InvalidArgumentException(sprintf('address template "%s" uses {%s}, which pattern "%s" does not capture', $template, implode('}, {', $missing), $pattern));
+                throw new InvalidArgumentException(sprintf(
+                    'address template "%s" uses {%s}, which pattern "%s" does not capture',
+                    $template,
+                    implode('}, {', $missing),
+                    $pattern,
+                ));
             }
             $regex = preg_replace_callback(
                 '/\\\\\{(\w+)\\\\\}|[^\\\\{]+|\\\\./',
@@ -55,7 +62,9 @@ final class ChannelAddresses
     public function address(string $channel): string
     {
         if (str_starts_with($channel, 'private-encrypted-')) {
-            throw new InvalidArgumentException("channel $channel: encrypted channels are Pusher's end-to-end encryption, which the hub does not do");
+            throw new InvalidArgumentException(
+                "channel $channel: encrypted channels are Pusher's end-to-end encryption, which the hub does not do",
+            );
         }
         foreach ($this->rules as [$regex, $template]) {
             if (preg_match($regex, $channel, $match) === 1) {

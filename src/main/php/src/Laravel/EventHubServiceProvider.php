@@ -41,10 +41,13 @@ final class EventHubServiceProvider extends ServiceProvider
 
     public function boot(): void
     {
-        $this->app->make(BroadcastManager::class)->extend('event-hub', static fn ($app, array $config) => new EventHubBroadcaster(
-            self::client($config),
-            new ChannelAddresses($config['channels'] ?? ChannelAddresses::DEFAULT_RULES),
-        ));
+        $this->app->make(BroadcastManager::class)->extend(
+            'event-hub',
+            static fn ($app, array $config) => new EventHubBroadcaster(
+                self::client($config),
+                new ChannelAddresses($config['channels'] ?? ChannelAddresses::DEFAULT_RULES),
+            ),
+        );
         $config = (array) $this->app['config']->get(self::CONFIG, []);
         if ($config === []) {
             return;
@@ -71,7 +74,10 @@ final class EventHubServiceProvider extends ServiceProvider
     public static function client(array $config): Client
     {
         if (!is_string($config['url'] ?? null) || !is_string($config['token'] ?? null)) {
-            throw new InvalidArgumentException('broadcasting.connections.event-hub needs url (the hub, e.g. http://127.0.0.1:8080) and token (its publish.token)');
+            throw new InvalidArgumentException(
+                'broadcasting.connections.event-hub needs url (the hub, e.g. http://127.0.0.1:8080)'
+                . ' and token (its publish.token)',
+            );
         }
         return new Client($config['url'], $config['token'], (array) ($config['options'] ?? []));
     }

@@ -57,11 +57,17 @@ final class PdoSessionHandler implements \SessionHandlerInterface, \SessionUpdat
     {
         $unknown = array_diff(array_keys($options), array_keys(self::DEFAULTS));
         if ($unknown !== []) {
-            throw new InvalidArgumentException('unknown option(s) ' . implode(', ', $unknown) . '; known: ' . implode(', ', array_keys(self::DEFAULTS)));
+            throw new InvalidArgumentException(sprintf(
+                'unknown option(s) %s; known: %s',
+                implode(', ', $unknown),
+                implode(', ', array_keys(self::DEFAULTS)),
+            ));
         }
         $options += self::DEFAULTS;
+        $identifier = '/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/';
         foreach (['table', 'idColumn', 'userColumn', 'rolesColumn', 'dataColumn', 'expiresColumn'] as $name) {
-            if ($options[$name] !== null && (!is_string($options[$name]) || preg_match('/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/', $options[$name]) !== 1)) {
+            $value = $options[$name];
+            if ($value !== null && (!is_string($value) || preg_match($identifier, $value) !== 1)) {
                 throw new InvalidArgumentException("option $name must be a plain SQL identifier");
             }
         }
@@ -77,7 +83,9 @@ final class PdoSessionHandler implements \SessionHandlerInterface, \SessionUpdat
             throw new InvalidArgumentException('option lifetime must be a positive number of seconds');
         }
         if ($options['locking'] && $pdo->getAttribute(\PDO::ATTR_DRIVER_NAME) !== 'mysql') {
-            throw new InvalidArgumentException('locking needs MySQL or MariaDB (pdo_mysql): the hub reads sessions only from there');
+            throw new InvalidArgumentException(
+                'locking needs MySQL or MariaDB (pdo_mysql): the hub reads sessions only from there',
+            );
         }
         $this->options = $options;
         // Every failure an exception, whatever the application configured on its connection.
@@ -99,7 +107,9 @@ final class PdoSessionHandler implements \SessionHandlerInterface, \SessionUpdat
     {
         $this->lock($id);
         $o = $this->options;
-        $statement = $this->pdo->prepare("SELECT {$o['dataColumn']} FROM {$o['table']} WHERE {$o['idColumn']} = ? AND {$o['expiresColumn']} > NOW()");
+        $statement = $this->pdo->prepare(
+            "SELECT {$o['dataColumn']} FROM {$o['table']} WHERE {$o['idColumn']} = ? AND {$o['expiresColumn']} > NOW()",
+        );
         $statement->execute([$id]);
         $data = $statement->fetchColumn();
         return $data === false || $data === null ? '' : (string) $data;
@@ -160,7 +170,9 @@ final class PdoSessionHandler implements \SessionHandlerInterface, \SessionUpdat
     public function validateId(string $id): bool
     {
         $o = $this->options;
-        $statement = $this->pdo->prepare("SELECT 1 FROM {$o['table']} WHERE {$o['idColumn']} = ? AND {$o['expiresColumn']} > NOW()");
+        $statement = $this->pdo->prepare(
+            "SELECT 1 FROM {$o['table']} WHERE {$o['idColumn']} = ? AND {$o['expiresColumn']} > NOW()",
+        );
         $statement->execute([$id]);
         return $statement->fetchColumn() !== false;
     }
@@ -169,7 +181,9 @@ final class PdoSessionHandler implements \SessionHandlerInterface, \SessionUpdat
     public function updateTimestamp(string $id, string $data): bool
     {
         $o = $this->options;
-        $statement = $this->pdo->prepare("UPDATE {$o['table']} SET {$o['expiresColumn']} = NOW() + INTERVAL ? SECOND WHERE {$o['idColumn']} = ?");
+        $statement = $this->pdo->prepare(
+            "UPDATE {$o['table']} SET {$o['expiresColumn']} = NOW() + INTERVAL ? SECOND WHERE {$o['idColumn']} = ?",
+        );
         $statement->bindValue(1, $this->lifetime(), \PDO::PARAM_INT);
         $statement->bindValue(2, $id);
         $statement->execute();
@@ -210,7 +224,10 @@ final class PdoSessionHandler implements \SessionHandlerInterface, \SessionUpdat
             $roles = implode(',', array_map('strval', $roles));
         }
         if (!is_string($roles)) {
-            throw new \UnexpectedValueException(sprintf('session variable %s must be a list of roles or a comma-separated string', $this->options['rolesKey']));
+            throw new \UnexpectedValueException(sprintf(
+                'session variable %s must be a list of roles or a comma-separated string',
+                $this->options['rolesKey'],
+            ));
         }
         return $roles;
     }

@@ -68,7 +68,9 @@ final class SessionData
         }
         $result = @unserialize($value, ['allowed_classes' => false]);
         if ($result === false) {
-            throw new \UnexpectedValueException('session data holds a value that does not unserialize: ' . substr($value, 0, 40));
+            throw new \UnexpectedValueException(
+                'session data holds a value that does not unserialize: ' . substr($value, 0, 40),
+            );
         }
         return $result;
     }
@@ -105,7 +107,9 @@ final class SessionData
                 }
                 return self::entriesEnd($data, $countEnd, 2 * $count);
             default:
-                throw new \UnexpectedValueException("unexpected serialized type '$type' at byte $pos of the session data");
+                throw new \UnexpectedValueException(
+                    "unexpected serialized type '$type' at byte $pos of the session data",
+                );
         }
     }
 

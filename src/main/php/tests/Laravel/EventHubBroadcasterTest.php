@@ -18,7 +18,6 @@ use Illuminate\Bus\Dispatcher as Bus;
 use Illuminate\Config\Repository;
 use Illuminate\Container\Container;
 use Illuminate\Contracts\Broadcasting\Factory as BroadcastingFactory;
-use Illuminate\Contracts\Broadcasting\ShouldBroadcastNow;
 use Illuminate\Contracts\Bus\Dispatcher as BusContract;
 use Illuminate\Events\Dispatcher as Events;
 use Illuminate\Http\Request;
@@ -48,7 +47,9 @@ final class EventHubBroadcasterTest extends TestCase
         $this->app->instance('config', new Repository([
             'broadcasting' => [
                 'default' => 'event-hub',
-                'connections' => ['event-hub' => ['driver' => 'event-hub', 'url' => Hub::url(), 'token' => Hub::env('TOKEN')]],
+                'connections' => [
+                    'event-hub' => ['driver' => 'event-hub', 'url' => Hub::url(), 'token' => Hub::env('TOKEN')],
+                ],
             ],
         ]));
         $this->app->instance('events', new Events($this->app));
@@ -89,7 +90,11 @@ final class EventHubBroadcasterTest extends TestCase
     {
         $browser = Hub::browser(self::$session);
         Hub::subscribe($browser, 'user.7.notifications');
-        $this->broadcaster()->broadcast([new PrivateChannel('App.Models.User.7')], 'Illuminate\\Notifications\\Events\\BroadcastNotificationCreated', ['text' => 'hi', 'socket' => 'x']);
+        $this->broadcaster()->broadcast(
+            [new PrivateChannel('App.Models.User.7')],
+            'Illuminate\\Notifications\\Events\\BroadcastNotificationCreated',
+            ['text' => 'hi', 'socket' => 'x'],
+        );
         $message = $browser->nextMessage();
         self::assertSame('user.7.notifications', $message['address']);
         self::assertSame(['text' => 'hi'], $message['body']['data'], 'Pusher\'s socket id is dropped');
@@ -154,23 +159,5 @@ final class EventHubBroadcasterTest extends TestCase
         $request = Request::create('/broadcasting/auth', 'POST', ['channel_name' => $channel]);
         $request->setUserResolver(fn () => new GenericUser(['id' => $userId]));
         return $request;
-    }
-}
-
-/** As an application would write it. */
-final class OrderShipped implements ShouldBroadcastNow
-{
-    public function __construct(public int $orderId, public int $userId)
-    {
-    }
-
-    public function broadcastOn(): array
-    {
-        return [new Channel('orders'), new PrivateChannel('user.' . $this->userId . '.orders')];
-    }
-
-    public function broadcastAs(): string
-    {
-        return 'OrderShipped';
     }
 }

@@ -52,7 +52,8 @@ final class PdoSessionHandlerTest extends TestCase
     {
         $id = Hub::sessionId();
         Hub::request(['id' => $id, 'ini' => ['session.gc_maxlifetime' => 120], 'set' => ['user_id' => 3]])->finish();
-        $left = (int) Hub::pdo()->query("SELECT TIMESTAMPDIFF(SECOND, NOW(), expires_at) FROM sessions WHERE id = '$id'")->fetchColumn();
+        $left = (int) Hub::pdo()->query("SELECT TIMESTAMPDIFF(SECOND, NOW(), expires_at) FROM sessions WHERE id = '$id'")
+            ->fetchColumn();
         self::assertGreaterThanOrEqual(118, $left);
         self::assertLessThanOrEqual(120, $left);
     }
@@ -74,11 +75,14 @@ final class PdoSessionHandlerTest extends TestCase
     public function testAnExpiredSessionIsNotReadBackAndGcRemovesIt(): void
     {
         $id = Hub::sessionId();
-        Hub::pdo()->prepare("INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?, 5, 'user_id|i:5;', NOW() - INTERVAL 1 SECOND)")->execute([$id]);
+        Hub::pdo()->prepare(
+            "INSERT INTO sessions (id, user_id, data, expires_at) VALUES (?, 5, 'user_id|i:5;', NOW() - INTERVAL 1 SECOND)",
+        )->execute([$id]);
         self::assertSame([], Hub::request(['id' => $id])->finish()['done'], 'an expired session starts empty');
 
         $stale = Hub::sessionId();
-        Hub::pdo()->prepare("INSERT INTO sessions (id, user_id, expires_at) VALUES (?, 5, NOW() - INTERVAL 1 SECOND)")->execute([$stale]);
+        Hub::pdo()->prepare("INSERT INTO sessions (id, user_id, expires_at) VALUES (?, 5, NOW() - INTERVAL 1 SECOND)")
+            ->execute([$stale]);
         $handler = new PdoSessionHandler(Hub::newPdo());
         self::assertGreaterThanOrEqual(1, $handler->gc(1440));
         self::assertFalse($this->row($stale));
@@ -93,7 +97,9 @@ final class PdoSessionHandlerTest extends TestCase
         self::assertSame(0, $first->next()['read']['n']);
         $second = Hub::request(['id' => $id, 'increment' => true]);
         // The second request is blocked in session_start on the first one's lock.
-        $waiting = Hub::pdo()->prepare("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT GET_LOCK(%'");
+        $waiting = Hub::pdo()->prepare(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT GET_LOCK(%'",
+        );
         $deadline = microtime(true) + 10;
         do {
             $waiting->execute();
@@ -135,8 +141,11 @@ final class PdoSessionHandlerTest extends TestCase
 
     public function testAUserIdThatIsNoIdIsAClearError(): void
     {
-        $error = Hub::request(['id' => Hub::sessionId(), 'set' => ['user_id' => ['not', 'an', 'id']]])->finish()['error'] ?? '';
-        self::assertStringContainsString('session variable user_id must be the user id (int or string), got array', $error);
+        $request = Hub::request(['id' => Hub::sessionId(), 'set' => ['user_id' => ['not', 'an', 'id']]]);
+        self::assertStringContainsString(
+            'session variable user_id must be the user id (int or string), got array',
+            $request->finish()['error'] ?? '',
+        );
     }
 
     public function testMisconfigurationIsRefused(): void
