@@ -59,7 +59,8 @@ final class SessionDataTest extends TestCase
     {
         $script = sprintf(
             'ini_set("session.serialize_handler", %s); ini_set("session.use_cookies", "0"); ini_set("session.save_path", sys_get_temp_dir());'
-            . ' session_start(); $_SESSION = %s; $_SESSION["object"] = new ArrayObject([1, 2]); echo session_encode(); session_abort();',
+            . ' session_start(); $_SESSION = %s; $_SESSION["object"] = new ArrayObject([1, 2]); echo session_encode(); session_abort();'
+            . ' unlink(session_save_path() . "/sess_" . session_id());',
             var_export($format, true),
             var_export(self::VARS, true),
         );
