@@ -43,6 +43,19 @@ public final class ApacheServer implements AutoCloseable {
 
   /** Writes the configuration, checks it with {@code apache2 -t}, starts httpd and waits for both ports. */
   public static ApacheServer start(Path shippedConf, Site site) {
+    return start(shippedConf, site, false);
+  }
+
+  /**
+   * As {@link #start(Path, Site)}, with mod_php serving the document root's {@code .php} files and
+   * {@code /index.php} as the front controller for paths that are no file. mod_php is not thread-safe,
+   * so this httpd runs the prefork MPM, as Debian's libapache2-mod-php sets it up.
+   */
+  public static ApacheServer startWithPhp(Path shippedConf, Site site) {
+    return start(shippedConf, site, true);
+  }
+
+  private static ApacheServer start(Path shippedConf, Site site, boolean php) {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(BINARY + " is missing: the build installs it (src/test/scripts/install-e2e-tools.sh)");
     }
@@ -51,9 +64,16 @@ public final class ApacheServer implements AutoCloseable {
       openForWorkers(dir);
       Files.createDirectories(dir.resolve("run"));
       Path conf = dir.resolve("httpd.conf");
-      Files.writeString(conf, serverConf(dir, shippedConf, site));
+      Files.writeString(conf, serverConf(dir, shippedConf, site, php));
       configTest(List.of("-f", conf.toString()), null);
-      Process process = new ProcessBuilder(BINARY.toString(), "-f", conf.toString(), "-DFOREGROUND")
+      List<String> command = new ArrayList<>(List.of(BINARY.toString(), "-f", conf.toString(), "-DFOREGROUND"));
+      if (php) {
+        // The prefork MPM ends its children at shutdown by signalling its whole process group, which
+        // in the foreground is this JVM's (and Maven's): a session of its own keeps that to httpd.
+        // setsid execs httpd in place (a JVM's child leads no group), so the pid stays httpd's.
+        command.add(0, "setsid");
+      }
+      Process process = new ProcessBuilder(command)
           .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
       ApacheServer apache = new ApacheServer(dir, process, site);
       apache.awaitListening();
@@ -63,10 +83,13 @@ public final class ApacheServer implements AutoCloseable {
     }
   }
 
-  private static String serverConf(Path dir, Path shippedConf, Site site) {
+  private static String serverConf(Path dir, Path shippedConf, Site site, boolean php) {
     StringBuilder conf = new StringBuilder();
     conf.append("ServerRoot ").append(dir).append('\n');
     for (String module : MODULE_NAMES) {
+      if (php && module.equals("mpm_event")) {
+        module = "mpm_prefork";
+      }
       // Some are compiled into Debian's httpd, and loading those again is an error.
       conf.append("<IfModule !").append(module).append("_module>\n  LoadModule ").append(module).append("_module ")
           .append(MODULES.resolve("mod_" + module + ".so")).append("\n</IfModule>\n");
@@ -86,6 +109,17 @@ public final class ApacheServer implements AutoCloseable {
             Require all granted
         </Directory>
         """.formatted(dir, site.httpPort(), site.httpsPort(), site.docRoot()));
+    if (php) {
+      conf.append("LoadModule php_module ").append(phpModule()).append('\n').append("""
+          <FilesMatch "\\.php$">
+              SetHandler application/x-httpd-php
+          </FilesMatch>
+          DirectoryIndex index.php
+          <Directory "%s">
+              FallbackResource /index.php
+          </Directory>
+          """.formatted(site.docRoot()));
+    }
     if ("root".equals(System.getProperty("user.name"))) {
       // httpd refuses to serve as root; Debian's package creates www-data.
       conf.append("User www-data\nGroup www-data\n");
@@ -100,6 +134,18 @@ public final class ApacheServer implements AutoCloseable {
         .append("Define EVENTHUB_DOCROOT ").append(site.docRoot()).append('\n')
         .append("Include ").append(shippedConf.toAbsolutePath()).append('\n');
     return conf.toString();
+  }
+
+  /** Debian's mod_php ({@code libphp8.2.so} in bookworm), whichever PHP version it is. */
+  private static Path phpModule() {
+    try (var modules = Files.newDirectoryStream(MODULES, "libphp*.so")) {
+      for (Path module : modules) {
+        return module;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalStateException("no mod_php in " + MODULES + ": the build installs libapache2-mod-php (src/test/scripts/install-php-tools.sh)");
   }
 
   /** httpd's workers run as www-data: the directories they serve from must be readable by others. */
