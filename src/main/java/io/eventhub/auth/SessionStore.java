@@ -43,6 +43,7 @@ public final class SessionStore {
   private final SessionBatches batches;
   private final AsyncCache<String, Lookup> cache;
   private final AtomicLong queries = new AtomicLong();
+  private final AtomicLong unanswered = new AtomicLong();
   private final HubMetrics metrics;
 
   /** {@code pool} is {@code database}'s: as many statements are in flight at most as it has connections. */
@@ -107,17 +108,37 @@ public final class SessionStore {
 
   /**
    * Asks the database again, whatever the cache holds (revalidation); completes on the caller's context.
-   * A definite answer replaces the cached one; when the database cannot answer, the cached answer
-   * stays, so that a live session is still admitted during an outage, and the future fails.
+   * A definite answer replaces the cached one. When the database cannot answer, a valid session cached
+   * when the revalidation began is cached again for {@code auth.cacheSeconds} (never past its own
+   * expiry), so that a live user stays admitted for as long as an outage lasts, and the future fails.
    */
   public Future<Lookup> refresh(String sessionId) {
+    Valid known = cachedValid(cache.getIfPresent(sessionId));
     return Future.fromCompletionStage(query(sessionId).toCompletionStage(), vertx.getOrCreateContext()).compose(lookup -> {
       if (lookup instanceof Unavailable unavailable) {
+        unanswered.incrementAndGet();
+        if (known != null) {
+          keep(sessionId, known);
+        }
         return Future.failedFuture(unavailable.cause());
       }
       cache.put(sessionId, CompletableFuture.completedFuture(lookup));
       return Future.succeededFuture(lookup);
     });
+  }
+
+  /**
+   * Caches {@code known} anew, unless something else took its place meanwhile (a revocation, a newer
+   * answer): only a definite answer from the database ends a live session's admission.
+   */
+  private void keep(String sessionId, Valid known) {
+    cache.asMap().compute(sessionId, (id, current) ->
+        current == null || cachedValid(current) == known ? CompletableFuture.completedFuture(known) : current);
+  }
+
+  private static Valid cachedValid(CompletableFuture<Lookup> cached) {
+    return cached != null && cached.isDone() && !cached.isCompletedExceptionally() && cached.join() instanceof Valid valid
+        ? valid : null;
   }
 
   /**
@@ -131,6 +152,11 @@ public final class SessionStore {
   /** Queries sent to the database so far (one statement asks for many sessions). */
   public long queries() {
     return queries.get();
+  }
+
+  /** Revalidations of a session the database did not answer, so far (each logged as one line per round). */
+  public long unanswered() {
+    return unanswered.get();
   }
 
   private Future<Lookup> query(String sessionId) {

@@ -27,7 +27,8 @@
  * publishes a session id to {@code auth.revocationAddress} (logout), and every
  * {@code auth.revalidateSeconds} looks the live sessions up again in batches of 100 (with a preset,
  * one statement each). A database outage during revalidation keeps connections open and cached
- * sessions admitted: only a definite "unknown or expired" closes them.
+ * sessions admitted, each unanswered round renewing their cache time: only a definite "unknown or
+ * expired" closes them.
  * {@link io.eventhub.auth.SessionConnections} is what revocation needs of the open connections,
  * implemented by the bridge above.
  */
