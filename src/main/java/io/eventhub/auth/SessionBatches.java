@@ -25,10 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * a storm of handshakes after a restart costs a handful of statements instead of one round trip per
  * session, each waiting behind the others for a pooled connection. Ids collect for the rest of the
  * event-loop turn that asked for them (the other handshakes read in that turn), and for as long as every
- * slot has a statement in flight; the slots are the pool's connections, so a statement gets a connection
- * at once and its timeout, started when it is sent, measures the database rather than a queue in front
- * of it. One id is asked for once however many wait for it. A custom session query may not take a list:
- * it is sent one id per statement, within the same slots.
+ * slot has a statement in flight; there are as many slots as the pool has connections, so while the
+ * database answers a statement gets a connection at once, and its timeout, started when it is sent,
+ * measures the database rather than a queue in front of it. One id is asked for once however many wait
+ * for it. A custom session query may not take a list: it is sent one id per statement, within the same
+ * slots.
  */
 final class SessionBatches {
   /** Ids per statement at most; statements are padded to a power of two, at most 8 prepared forms. */
