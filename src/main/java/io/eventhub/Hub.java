@@ -156,7 +156,7 @@ public final class Hub {
     }
     return Database.open(vertx, config.database()).compose(db -> {
       database = db;
-      sessions = new SessionStore(vertx, db.pool(), config.auth(), config.database().queryTimeoutMillis(), metrics);
+      sessions = new SessionStore(vertx, db.pool(), config.auth(), config.database(), metrics);
       revocation = new SessionRevocation(vertx, config.auth(), sessions, bridge.connections());
       return revocation.start();
     }).map(v -> new Authenticator(config.auth(), sessions, config.http().trustedProxies()));

@@ -10,8 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -26,7 +24,8 @@ import java.util.stream.Collectors;
  * Looks sessions up in the application's database, behind a cache: valid sessions are kept for
  * {@code auth.cacheSeconds} (never past their own expiry), unknown or expired ones for
  * {@code auth.negativeCacheSeconds}, failures not at all. Concurrent lookups of one id share a
- * single query, so a reconnect storm costs one query per distinct session.
+ * single query, and the ids that miss the cache travel many to a statement ({@link SessionBatches}), so
+ * a reconnect storm costs at most one query per distinct session, usually far fewer.
  */
 public final class SessionStore {
   /** What the database says about a session id. */
@@ -40,22 +39,21 @@ public final class SessionStore {
   record Unavailable(Throwable cause) implements Lookup {}
 
   private final Vertx vertx;
-  private final Pool pool;
   private final HubConfig.Auth config;
-  private final String sql;
+  private final SessionBatches batches;
   private final AsyncCache<String, Lookup> cache;
   private final AtomicLong queries = new AtomicLong();
-  private final int queryTimeoutMillis;
+  private final AtomicLong unanswered = new AtomicLong();
   private final HubMetrics metrics;
 
-  public SessionStore(Vertx vertx, Pool pool, HubConfig.Auth config, int queryTimeoutMillis, HubMetrics metrics) {
+  /** {@code pool} is {@code database}'s: as many statements are in flight at most as it has connections. */
+  public SessionStore(Vertx vertx, Pool pool, HubConfig.Auth config, HubConfig.Database database, HubMetrics metrics) {
     this.vertx = vertx;
     this.metrics = metrics;
-    metrics.functionCounter("eventhub.session.queries", "Session queries sent to the database", queries, AtomicLong::get);
-    this.pool = pool;
+    metrics.functionCounter("eventhub.session.queries",
+        "Session queries sent to the database (one statement asks for many sessions)", queries, AtomicLong::get);
     this.config = config;
-    this.queryTimeoutMillis = queryTimeoutMillis;
-    this.sql = SessionQuery.sql(config.session());
+    this.batches = new SessionBatches(vertx, pool, config.session(), database.poolSize(), database.queryTimeoutMillis(), queries);
     this.cache = Caffeine.newBuilder()
         .maximumSize(config.cacheMaxEntries())
         .executor(Runnable::run)
@@ -109,18 +107,38 @@ public final class SessionStore {
   }
 
   /**
-   * Asks the database again, whatever the cache holds (revalidation). A definite answer replaces the
-   * cached one; when the database cannot answer, the cached answer stays, so that a live session is
-   * still admitted during an outage, and the future fails.
+   * Asks the database again, whatever the cache holds (revalidation); completes on the caller's context.
+   * A definite answer replaces the cached one. When the database cannot answer, a valid session cached
+   * when the revalidation began is cached again for {@code auth.cacheSeconds} (never past its own
+   * expiry), so that a live user stays admitted for as long as an outage lasts, and the future fails.
    */
   public Future<Lookup> refresh(String sessionId) {
-    return query(sessionId).compose(lookup -> {
+    Valid known = cachedValid(cache.getIfPresent(sessionId));
+    return Future.fromCompletionStage(query(sessionId).toCompletionStage(), vertx.getOrCreateContext()).compose(lookup -> {
       if (lookup instanceof Unavailable unavailable) {
+        unanswered.incrementAndGet();
+        if (known != null) {
+          keep(sessionId, known);
+        }
         return Future.failedFuture(unavailable.cause());
       }
       cache.put(sessionId, CompletableFuture.completedFuture(lookup));
       return Future.succeededFuture(lookup);
     });
+  }
+
+  /**
+   * Caches {@code known} anew, unless something else took its place meanwhile (a revocation, a newer
+   * answer): only a definite answer from the database ends a live session's admission.
+   */
+  private void keep(String sessionId, Valid known) {
+    cache.asMap().compute(sessionId, (id, current) ->
+        current == null || cachedValid(current) == known ? CompletableFuture.completedFuture(known) : current);
+  }
+
+  private static Valid cachedValid(CompletableFuture<Lookup> cached) {
+    return cached != null && cached.isDone() && !cached.isCompletedExceptionally() && cached.join() instanceof Valid valid
+        ? valid : null;
   }
 
   /**
@@ -131,25 +149,27 @@ public final class SessionStore {
     cache.put(sessionId, CompletableFuture.completedFuture(new Invalid("session revoked")));
   }
 
-  /** Queries sent to the database so far. */
+  /** Queries sent to the database so far (one statement asks for many sessions). */
   public long queries() {
     return queries.get();
   }
 
+  /** Revalidations of a session the database did not answer, so far (each logged as one line per round). */
+  public long unanswered() {
+    return unanswered.get();
+  }
+
   private Future<Lookup> query(String sessionId) {
-    queries.incrementAndGet();
-    return pool.preparedQuery(sql).execute(Tuple.of(sessionId))
-        .timeout(queryTimeoutMillis, TimeUnit.MILLISECONDS)
+    return batches.find(sessionId)
         .map(this::read)
         // A value rather than a failed future: the cache would log every failure with a stack trace.
         .otherwise(Unavailable::new);
   }
 
-  private Lookup read(RowSet<Row> rows) {
-    if (rows.size() == 0) {
+  private Lookup read(Row row) {
+    if (row == null) {
       return new Invalid("unknown session");
     }
-    Row row = rows.iterator().next();
     Object userId = column(row, 0);
     Object rolesValue = column(row, 1);
     String roles = rolesValue == null ? null : String.valueOf(rolesValue);

@@ -74,6 +74,11 @@ public final class Database {
         .setConnectionTimeout(config.connectTimeoutMillis())
         .setConnectionTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
         .setMaxWaitQueueSize(10_000)
+        // An event loop apart from the HTTP servers' (Vert.x has two per core; the servers, one per core
+        // by default, take the ones after this): in a storm of handshakes their loops run seconds behind,
+        // and a database answer read there would look seconds late, a timeout and 503s while the
+        // database is fine.
+        .setEventLoopSize(1)
         .setName("event-hub-sessions");
     return MySQLBuilder.pool()
         .with(pool)

@@ -5,12 +5,17 @@ import io.eventhub.testing.Credentials;
 import io.eventhub.testing.TestDatabase;
 import io.eventhub.testing.TestHub;
 import io.eventhub.testing.WebSocketClients;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -94,6 +99,60 @@ class SessionPresetsTest {
     try (TestHub hub = hub(new JsonObject().put("preset", "custom").put("query", query))) {
       assertUser(hub, "custom-sess-0123456789abcdef", "31");
       assertRefused(hub, "custom-none-0123456789abcdef");
+    }
+  }
+
+  @Test
+  @DisplayName("sessions asked for together travel in one statement per preset, each answered for itself; a custom query goes once per id")
+  void together() throws Exception {
+    JsonObject laravel = new JsonObject().put("preset", "laravel").put("table", "laravel_sessions").put("lifetimeSeconds", 7200);
+    Map<String, String> laravelUsers = new LinkedHashMap<>();
+    laravelUsers.put("laravel-live-0123456789abcdef0123456789", "21");
+    laravelUsers.put("laravel-stale-0123456789abcdef012345678", null);
+    laravelUsers.put("laravel-guest-0123456789abcdef012345678", null);
+    laravelUsers.put("laravel-none-0123456789abcdef0123456789", null);
+    assertTogether(laravel, laravelUsers, 1);
+
+    JsonObject symfony = new JsonObject().put("preset", "symfony").put("table", "symfony_sessions")
+        .put("dataFormat", "php").put("dataKey", "_sf2_attributes.user_id");
+    Map<String, String> symfonyUsers = new LinkedHashMap<>();
+    symfonyUsers.put("symfony-live-0123456789abcdef", "42"); // a VARBINARY id column: bytes matched back to the id
+    symfonyUsers.put("symfony-gone-0123456789abcdef", null);
+    symfonyUsers.put("symfony-anon-0123456789abcdef", null);
+    symfonyUsers.put("symfony-none-0123456789abcdef", null);
+    assertTogether(symfony, symfonyUsers, 1);
+
+    db.session("custom-sess-0123456789abcdef", 31L, "admin", 3600);
+    JsonObject custom = new JsonObject().put("preset", "custom")
+        .put("query", "SELECT user_id, roles, UNIX_TIMESTAMP(expires_at) FROM sessions WHERE id = ? AND user_id IS NOT NULL");
+    Map<String, String> customUsers = new LinkedHashMap<>();
+    customUsers.put("custom-sess-0123456789abcdef", "31");
+    customUsers.put("custom-none-0123456789abcdef", null);
+    assertTogether(custom, customUsers, 2);
+  }
+
+  /** Looks {@code users}' sessions up in one event-loop turn of a fresh hub: a storm in miniature. */
+  private static void assertTogether(JsonObject session, Map<String, String> users, long statements) throws Exception {
+    try (TestHub hub = hub(session)) {
+      SessionStore sessions = hub.hub().sessions();
+      CompletableFuture<List<SessionStore.Lookup>> answers = new CompletableFuture<>();
+      hub.vertx().getOrCreateContext().runOnContext(v -> {
+        List<Future<SessionStore.Lookup>> lookups = users.keySet().stream().map(sessions::lookup).toList();
+        Future.all(lookups).onComplete(all -> {
+          if (all.succeeded()) {
+            answers.complete(lookups.stream().map(Future::result).toList());
+          } else {
+            answers.completeExceptionally(all.cause());
+          }
+        });
+      });
+      List<SessionStore.Lookup> found = answers.get(10, TimeUnit.SECONDS);
+      List<String> ids = List.copyOf(users.keySet());
+      for (int i = 0; i < ids.size(); i++) {
+        String userId = found.get(i) instanceof SessionStore.Valid valid ? valid.identity().userId() : null;
+        assertEquals(users.get(ids.get(i)), userId, ids.get(i) + ": " + found.get(i));
+      }
+      assertEquals(statements, sessions.queries(), "statements for " + ids.size() + " sessions");
     }
   }
 }
