@@ -85,9 +85,9 @@ final class SockJsWebSocketConnection extends BridgeConnection {
     }
   }
 
+  /** The close frame alone: a SockJS client reads the first close frame it gets, open or not. */
   static void refuse(ServerWebSocket socket, HttpConnection connection, int code, String reason) {
     WebSocketWire wire = new WebSocketWire(connection);
-    wire.write(WebSocketWire.textFrame(OPEN));
     wire.write(WebSocketWire.textFrame(closeFrame(code, reason)));
     socket.close();
   }
