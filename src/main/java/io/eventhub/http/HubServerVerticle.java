@@ -9,8 +9,11 @@ import io.eventhub.publish.PublishApi;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -119,6 +122,7 @@ public final class HubServerVerticle extends VerticleBase {
     });
     router.getWithRegex(SOCKJS_WEBSOCKET).handler(this::upgradeSockJs);
     router.routeWithRegex(SOCKJS_RECEIVING).handler(this::receiveSockJs);
+    router.route(EVENTBUS + "/*").handler(HubServerVerticle::onlySockJsCookie);
     // A plain route "/eventbus" would also match "/eventbus/" and reroute forever.
     router.routeWithRegex("^/eventbus$").handler(ctx -> ctx.reroute(EVENTBUS + "/"));
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions()
@@ -235,6 +239,24 @@ public final class HubServerVerticle extends VerticleBase {
 
   private void refuseSockJs(RoutingContext ctx, SockJsTransport transport, int code, String reason) {
     transport.answer(ctx, SockJsTransport.closeFrame(code, reason), sessionCookie);
+  }
+
+  /**
+   * vertx-web's SockJS handler copies the request's Cookie header into the Set-Cookie of its sends and
+   * CORS preflights unless JSESSIONID comes first in it: the browser would be told to store its login
+   * cookie once more, under the session's path and without HttpOnly. It gets the JSESSIONID alone,
+   * as vertx-web gives its receiving requests; the handshake has read the login cookie by now.
+   */
+  private static void onlySockJsCookie(RoutingContext ctx) {
+    MultiMap headers = ctx.request().headers();
+    if (headers.contains(HttpHeaders.COOKIE)) {
+      Cookie own = ctx.request().getCookie("JSESSIONID");
+      headers.remove(HttpHeaders.COOKIE);
+      if (own != null) {
+        headers.set(HttpHeaders.COOKIE, "JSESSIONID=" + own.getValue());
+      }
+    }
+    ctx.next();
   }
 
   /**

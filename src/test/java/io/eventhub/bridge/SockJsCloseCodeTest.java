@@ -8,11 +8,14 @@ import io.eventhub.testing.NodeScript;
 import io.eventhub.testing.TestDatabase;
 import io.eventhub.testing.TestHub;
 import io.eventhub.testing.Transport;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * SockJS clients learn why the hub closed them, on every transport: the SockJS close frame carries
- * the hub's code, first thing on a refused handshake, and after open too.
+ * the hub's code, first thing on a refused handshake, and after open too. And every transport that
+ * opens a session sets the JSESSIONID cookie, and no other.
  */
 class SockJsCloseCodeTest {
   static final String SESSION = "sockjs-close-0123456789abcdef";
@@ -157,6 +163,30 @@ class SockJsCloseCodeTest {
     assertTrue(body.contains("\\u003c/script>\\u003cscript>alert(1)"), body);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"xhr", "xhr_streaming", "eventsource", "htmlfile?c=p", "jsonp?c=cb"})
+  @DisplayName("every transport sets JSESSIONID, and only it, on the requests of a session and on a refusal")
+  void sessionCookie(String transport) {
+    // A browser sends the cookies with the longest path first: Apache's route cookie, then the login.
+    String browser = "EVENTHUB_ROUTE=.hub1; PHPSESSID=" + SESSION + "; JSESSIONID=sticky-1";
+    String base = "/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/";
+    HttpClientResponse receiving = request(transport.startsWith("xhr") ? HttpMethod.POST : HttpMethod.GET,
+        base + transport, browser, null);
+    assertEquals(200, receiving.statusCode());
+    assertEquals(List.of("JSESSIONID=sticky-1; path=/"), receiving.cookies(), transport + " receiving");
+
+    boolean jsonp = transport.startsWith("jsonp");
+    String payload = new JsonArray().add("{\"type\":\"ping\"}").encode();
+    HttpClientResponse send = request(HttpMethod.POST, base + (jsonp ? "jsonp_send" : "xhr_send"), browser,
+        jsonp ? "d=" + URLEncoder.encode(payload, StandardCharsets.UTF_8) : payload);
+    assertEquals(jsonp ? 200 : 204, send.statusCode());
+    assertEquals(List.of("JSESSIONID=sticky-1; path=/"), send.cookies(), transport + " send");
+    receiving.request().reset();
+
+    assertEquals(List.of("JSESSIONID=sticky-1; path=/"), refusal(transport, Map.of("Cookie", "JSESSIONID=sticky-1")).cookies);
+    assertEquals(List.of("JSESSIONID=dummy; path=/"), refusal(transport, Map.of()).cookies);
+  }
+
   @Test
   @DisplayName("the official sockjs-client (Node and Chromium) and the hosted client see 4401 on every transport")
   void realClients() {
@@ -195,5 +225,15 @@ class SockJsCloseCodeTest {
     headers.forEach(options::putHeader);
     return ClientVertx.call(() -> http.request(options).compose(r -> r.send())
         .compose(response -> response.body().map(body -> new Answer(response.statusCode(), body.toString(), response.cookies()))));
+  }
+
+  /** The response's head; a streaming body is left unread. */
+  static HttpClientResponse request(HttpMethod method, String uri, String cookie, String body) {
+    RequestOptions options = new RequestOptions().setHost("127.0.0.1").setPort(hub.port()).setMethod(method).setURI(uri)
+        .putHeader("Cookie", cookie);
+    if (body != null) {
+      options.putHeader("Content-Type", body.startsWith("d=") ? "application/x-www-form-urlencoded" : "text/plain");
+    }
+    return ClientVertx.call(() -> http.request(options).compose(r -> body == null ? r.send() : r.send(Buffer.buffer(body))));
   }
 }
