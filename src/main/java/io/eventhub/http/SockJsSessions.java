@@ -2,6 +2,7 @@ package io.eventhub.http;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.RoutingContext;
 
@@ -74,6 +75,9 @@ final class SockJsSessions implements Shareable {
       transport.answer(ctx, frame, insertSessionCookie);
       return;
     }
+    // vertx-web closes the connection after every receiving response without saying so, and a
+    // keep-alive client (Node's default agent) could send its next poll on it and lose it (1006).
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     ctx.next();
     // vertx-web opens the session within next(), or never (a bad callback name): nothing to keep then.
     if (!known(id)) {

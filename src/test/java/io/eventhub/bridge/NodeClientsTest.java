@@ -42,7 +42,7 @@ class NodeClientsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"websocket", "xhr-streaming", "eventsource"})
+  @ValueSource(strings = {"websocket", "xhr-streaming", "xhr-polling", "eventsource"})
   @DisplayName("the hosted client re-subscribes after a 4000 reconnect and gives up on 4401")
   void hostedClientReconnects(String transport) {
     FanOut fanOut = hub.hub().bridge().fanOut();

@@ -187,6 +187,17 @@ class SockJsCloseCodeTest {
     assertEquals(List.of("JSESSIONID=dummy; path=/"), refusal(transport, Map.of()).cookies);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"xhr", "xhr_streaming", "eventsource", "htmlfile?c=p", "jsonp?c=cb"})
+  @DisplayName("a receiving response says Connection: close, as vertx-web closes the connection after it")
+  void receivingSaysClose(String transport) {
+    String uri = "/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/" + transport;
+    HttpClientResponse receiving = request(transport.startsWith("xhr") ? HttpMethod.POST : HttpMethod.GET, uri,
+        "PHPSESSID=" + SESSION, null);
+    assertEquals("close", receiving.getHeader("Connection"), transport);
+    receiving.request().reset();
+  }
+
   @Test
   @DisplayName("the official sockjs-client (Node and Chromium) and the hosted client see 4401 on every transport")
   void realClients() {
