@@ -27,7 +27,7 @@ final class SockJsSessionSocket implements SockJSSocket {
     this.sessions = sessions;
     this.id = id;
     sessions.opened(id);
-    session.endHandler(v -> sessions.ended(id));
+    endHandler(null);
   }
 
   /**
@@ -60,6 +60,7 @@ final class SockJsSessionSocket implements SockJSSocket {
     session.close();
   }
 
+  /** The session is forgotten when it ends, whoever else listens. */
   @Override
   public SockJSSocket endHandler(Handler<Void> handler) {
     session.endHandler(v -> {
