@@ -19,22 +19,12 @@ import java.util.regex.Pattern;
  * client acts on the first close frame it reads, so this one carries the hub's code.
  */
 enum SockJsTransport {
-  XHR("xhr", HttpMethod.POST, "application/javascript; charset=UTF-8") {
-    @Override
-    String frame(String callback, String frame) {
-      return frame + "\n";
-    }
-  },
+  XHR("xhr", HttpMethod.POST, "application/javascript; charset=UTF-8"),
   XHR_STREAMING("xhr_streaming", HttpMethod.POST, "application/javascript; charset=UTF-8") {
     /** Old browsers hand a streamed response to the page only after its first 2 KB. */
     @Override
     String prelude(String callback) {
       return "h".repeat(2048) + "\n";
-    }
-
-    @Override
-    String frame(String callback, String frame) {
-      return frame + "\n";
     }
   },
   EVENTSOURCE("eventsource", HttpMethod.GET, "text/event-stream") {
@@ -100,8 +90,10 @@ enum SockJsTransport {
     return "";
   }
 
-  /** One SockJS frame as this transport carries it. */
-  abstract String frame(String callback, String frame);
+  /** One SockJS frame as this transport carries it; the xhr transports, one a line. */
+  String frame(String callback, String frame) {
+    return frame + "\n";
+  }
 
   boolean usesCallback() {
     return this == HTMLFILE || this == JSONP;
