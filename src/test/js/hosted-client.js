@@ -1,10 +1,11 @@
 // Loads the hub's own client script from the hub (as a browser would) and runs it over sockjs-client.
-// Reads commands from the Java test on stdin, reports on stdout. usage: node hosted-client.js BASE_URL
+// Reads commands from the Java test on stdin, reports on stdout.
+// usage: node hosted-client.js BASE_URL [SOCKJS_TRANSPORT]   (websocket when not given)
 'use strict';
 const http = require('http');
 const vm = require('vm');
 const readline = require('readline');
-const [base] = process.argv.slice(2);
+const [base, transport = 'websocket'] = process.argv.slice(2);
 const say = (line) => console.log(line);
 
 http.get(base + '/eventbus/client.js', (res) => {
@@ -18,7 +19,7 @@ function start(source) {
   const sandbox = {SockJS: require('sockjs-client'), setTimeout, clearTimeout, console, Promise, Date, Math, JSON};
   vm.createContext(sandbox);
   vm.runInContext(source, sandbox);
-  const hub = new sandbox.EventHub(base + '/eventbus', {minDelay: 100, maxDelay: 400, sockjs: {transports: ['websocket']}});
+  const hub = new sandbox.EventHub(base + '/eventbus', {minDelay: 100, maxDelay: 400, sockjs: {transports: [transport]}});
   hub.on('open', () => say('open'));
   hub.on('reconnecting', (e) => say('reconnecting ' + e.code));
   hub.on('reconnect', () => say('reconnected'));

@@ -82,6 +82,7 @@
       if (self.sock !== sock) return;
       self.state = 'closed';
       self.failReplies('connection closed');
+      // The hub's own code on every transport: its SockJS close frame carries it, refusals included.
       var info = {code: e.code, reason: e.reason};
       self.emit('close', info);
       if (self.closedByUser) return;

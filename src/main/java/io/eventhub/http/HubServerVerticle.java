@@ -7,12 +7,18 @@ import io.eventhub.config.HubConfig;
 import io.eventhub.protocol.CloseCodes;
 import io.eventhub.protocol.JsonErrors;
 import io.eventhub.publish.PublishApi;
+import io.eventhub.transport.SockJsSessionSocket;
+import io.eventhub.transport.SockJsSessions;
+import io.eventhub.transport.SockJsTransport;
 import io.eventhub.transport.Transports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -22,8 +28,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * One HTTP server verticle; the hub deploys one per core, all sharing the port. Serves the SockJS
@@ -51,6 +59,8 @@ public final class HubServerVerticle extends VerticleBase {
   private final StaticAssets assets;
   private final PrometheusMeterRegistry registry;
   private HttpServer server;
+  private SockJsSessions sessions;
+  private boolean sessionCookie;
 
   public HubServerVerticle(HubConfig config, Bridge bridge, Transports transports, Authenticator authenticator,
                            Health health, StaticAssets assets, PrometheusMeterRegistry registry) {
@@ -118,7 +128,8 @@ public final class HubServerVerticle extends VerticleBase {
       }
     });
     router.getWithRegex(SOCKJS_WEBSOCKET).handler(this::upgradeSockJs);
-    router.routeWithRegex(SOCKJS_RECEIVING).handler(this::authenticateSockJs);
+    router.routeWithRegex(SOCKJS_RECEIVING).handler(this::receiveSockJs);
+    router.route(EVENTBUS + "/*").handler(HubServerVerticle::onlySockJsCookie);
     // A plain route "/eventbus" would also match "/eventbus/" and reroute forever.
     router.routeWithRegex("^/eventbus$").handler(ctx -> ctx.reroute(EVENTBUS + "/"));
     SockJSHandlerOptions sockJsOptions = new SockJSHandlerOptions()
@@ -126,18 +137,16 @@ public final class HubServerVerticle extends VerticleBase {
         .setSessionTimeout(config.bridge().sessionTimeoutMillis())
         .setRegisterWriteHandler(false)
         .setLocalWriteHandler(false);
-    router.route(EVENTBUS + "/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(socket -> {
+    sessionCookie = sockJsOptions.isInsertJSESSIONID();
+    sessions = SockJsSessions.of(vertx, config.bridge().sessionTimeoutMillis());
+    router.route(EVENTBUS + "/*").subRouter(SockJSHandler.create(vertx, sockJsOptions).socketHandler(session -> {
+      SockJSSocket socket = new SockJsSessionSocket(session, sessions, SockJsSessions.sessionId(session.uri()));
       RoutingContext opening = socket.routingContext();
       AuthResult auth = opening == null ? null : opening.get(AUTH);
       long start = opening == null || opening.get(STARTED) == null ? System.nanoTime() : opening.<Long>get(STARTED);
-      if (bridge.connections().draining()) {
-        bridge.metrics().handshake("draining", start);
-        transports.refuseSockJs(socket, CloseCodes.RECONNECT, "reconnect");
-        return;
-      }
-      if (overLimit()) {
-        bridge.metrics().handshake("limit_exceeded", start);
-        transports.refuseSockJs(socket, CloseCodes.UNAVAILABLE, "connection limit reached");
+      // The route refuses handshakes before vertx-web opens a session; what is left here came about
+      // while the handshake was being authenticated (and vertx-web has sent "o" already).
+      if (turnedAway(start, (code, reason) -> transports.refuseSockJs(socket, code, reason))) {
         return;
       }
       // Fail closed: a session opened by a request the authenticator did not see is refused too.
@@ -184,16 +193,77 @@ public final class HubServerVerticle extends VerticleBase {
     });
   }
 
-  /** SockJS's HTTP transports: the result travels to the socket handler in the routing context. */
-  /** Counted in the socket handler, which runs once per SockJS session, not once per poll. */
-  private void authenticateSockJs(RoutingContext ctx) {
-    ctx.put(STARTED, System.nanoTime());
+  /**
+   * SockJS's HTTP transports, in front of vertx-web. A request of a session this instance holds goes
+   * on (or gets the close frame the hub closed the session with); any other opens a session, and is
+   * the handshake: refused right here with the close frame alone, as vertx-web would write "o" first,
+   * or let through with its identity for the socket handler. Other methods (CORS preflights) go on.
+   */
+  private void receiveSockJs(RoutingContext ctx) {
+    SockJsTransport transport = SockJsTransport.of(ctx.request());
+    if (transport == null) {
+      ctx.next();
+      return;
+    }
+    String id = SockJsSessions.sessionId(ctx.request().path());
+    if (sessions.known(id)) {
+      sessions.receive(id, ctx, transport, sessionCookie);
+      return;
+    }
+    long start = System.nanoTime();
+    if (turnedAway(start, (code, reason) -> refuseSockJs(ctx, transport, code, reason))) {
+      return;
+    }
+    // Counted here when refused, in the socket handler when admitted: once per session, not per poll.
     authenticator.authenticate(ctx.request())
         .otherwise(e -> AuthResult.unavailable("authentication failed"))
-        .onComplete(result -> {
-          ctx.put(AUTH, result.result());
-          ctx.next();
+        .onSuccess(auth -> {
+          if (!auth.admitted()) {
+            countHandshake(auth, start);
+            refuseSockJs(ctx, transport, auth.closeCode(), auth.message());
+            return;
+          }
+          ctx.put(AUTH, auth);
+          ctx.put(STARTED, start);
+          sessions.receive(id, ctx, transport, sessionCookie);
         });
+  }
+
+  /** A new SockJS session while draining (4000) or full (4503): closed with {@code close}, and counted. */
+  private boolean turnedAway(long start, BiConsumer<Integer, String> close) {
+    if (bridge.connections().draining()) {
+      bridge.metrics().handshake("draining", start);
+      close.accept(CloseCodes.RECONNECT, "reconnect");
+      return true;
+    }
+    if (overLimit()) {
+      bridge.metrics().handshake("limit_exceeded", start);
+      close.accept(CloseCodes.UNAVAILABLE, "connection limit reached");
+      return true;
+    }
+    return false;
+  }
+
+  private void refuseSockJs(RoutingContext ctx, SockJsTransport transport, int code, String reason) {
+    transport.answer(ctx, SockJsTransport.closeFrame(code, reason), sessionCookie);
+  }
+
+  /**
+   * vertx-web's SockJS handler copies the request's Cookie header into the Set-Cookie of its sends and
+   * CORS preflights unless JSESSIONID comes first in it: the browser would be told to store its login
+   * cookie once more, under the session's path and without HttpOnly. It gets the JSESSIONID alone,
+   * as vertx-web gives its receiving requests; the handshake has read the login cookie by now.
+   */
+  private static void onlySockJsCookie(RoutingContext ctx) {
+    MultiMap headers = ctx.request().headers();
+    if (headers.contains(HttpHeaders.COOKIE)) {
+      Cookie own = ctx.request().getCookie("JSESSIONID");
+      headers.remove(HttpHeaders.COOKIE);
+      if (own != null) {
+        headers.set(HttpHeaders.COOKIE, "JSESSIONID=" + own.getValue());
+      }
+    }
+    ctx.next();
   }
 
   /**

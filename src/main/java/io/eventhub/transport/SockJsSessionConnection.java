@@ -39,9 +39,9 @@ final class SockJsSessionConnection extends BridgeConnection {
   }
 
   /**
-   * vertx-web's SockJS session closes these transports with 3000 "Go away!" whatever code it is
-   * given, so the real code and reason go first as a {@code close} frame, which the hosted client
-   * reads in place of the transport's code.
+   * The code and reason go out twice: as a bridge {@code close} message, for clients that read only
+   * messages, and as the SockJS close frame, which the HTTP layer's socket writes with the code
+   * (vertx-web's own would say 3000 "Go away!").
    */
   @Override
   protected void closeTransport(int code, String reason) {
@@ -52,6 +52,6 @@ final class SockJsSessionConnection extends BridgeConnection {
     // A polling client collects the frames with its next poll; closing at once would discard them.
     socket.write(OutboundFrame.close(code, reason).json())
         .timeout(timeoutMillis, TimeUnit.MILLISECONDS)
-        .onComplete(written -> socket.close());
+        .onComplete(written -> socket.close(code, reason));
   }
 }

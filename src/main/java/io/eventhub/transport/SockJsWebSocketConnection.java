@@ -90,9 +90,9 @@ final class SockJsWebSocketConnection extends BridgeConnection {
     }
   }
 
+  /** The close frame alone: a SockJS client reads the first close frame it gets, open or not. */
   static void refuse(ServerWebSocket socket, HttpConnection connection, int code, String reason) {
     WebSocketWire wire = new WebSocketWire(connection);
-    wire.write(WireFrames.textFrame(OPEN));
     wire.write(WireFrames.textFrame(closeFrame(code, reason)));
     socket.close();
   }

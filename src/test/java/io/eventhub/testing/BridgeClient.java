@@ -60,6 +60,14 @@ public abstract class BridgeClient implements AutoCloseable {
     return closed.isDone();
   }
 
+  /**
+   * The SockJS frame the hub answered the handshake with: {@code o}, or {@code c[code,"reason"]} for
+   * a refusal; null for the raw endpoint, which has no SockJS framing.
+   */
+  public String firstFrame() {
+    return null;
+  }
+
   public void register(String address) {
     send(new JsonObject().put("type", "register").put("address", address));
   }

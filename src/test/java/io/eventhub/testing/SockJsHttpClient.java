@@ -17,7 +17,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,7 +54,7 @@ public final class SockJsHttpClient extends BridgeClient {
   private final int port;
   private final Kind kind;
   private final String base;
-  private final CompletableFuture<Void> opened = new CompletableFuture<>();
+  private final CompletableFuture<String> answered = new CompletableFuture<>();
   private final Credentials credentials;
   private volatile HttpClientRequest receiving;
 
@@ -69,11 +68,12 @@ public final class SockJsHttpClient extends BridgeClient {
     this.credentials = credentials;
     this.base = "/eventbus/000/" + UUID.randomUUID().toString().substring(0, 8) + "/";
     ClientVertx.get().getOrCreateContext().runOnContext(v -> receive());
-    try {
-      opened.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("no SockJS open frame over " + kind, e);
-    }
+    SockJsFrames.awaitAnswer(answered, kind.path);
+  }
+
+  @Override
+  public String firstFrame() {
+    return answered.getNow(null);
   }
 
   private void receive() {
@@ -146,18 +146,16 @@ public final class SockJsHttpClient extends BridgeClient {
   }
 
   private void frame(String text) {
-    SockJsFrames.dispatch(text, opened, this::deliverOrClose, closed);
+    SockJsFrames.dispatch(text, answered, this::deliverUnlessClose, closed);
   }
 
   /**
-   * vertx-web's SockJS sessions close fallback transports with 3000 whatever the code; the hub sends
-   * the real code first, as a {@code close} frame.
+   * The hub's bridge {@code close} message goes before the SockJS close frame; the close code is
+   * taken from the SockJS frame alone, which is what SockJS clients act on.
    */
-  private void deliverOrClose(String message) {
+  private void deliverUnlessClose(String message) {
     JsonObject frame = new JsonObject(message);
-    if ("close".equals(frame.getString("type"))) {
-      closed.complete(new CloseInfo(frame.getInteger("code"), frame.getString("reason")));
-    } else {
+    if (!"close".equals(frame.getString("type"))) {
       received.add(frame);
     }
   }

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonArray;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** Clients over WebSocket: the raw endpoint, and SockJS's websocket transport with its framing. */
@@ -78,7 +77,7 @@ public final class WebSocketClients {
   /** {@code /eventbus/<server>/<session>/websocket}: SockJS frames o, h, a[...], c[...]. */
   public static final class SockJs extends BridgeClient {
     private final WebSocket socket;
-    private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private final CompletableFuture<String> answered = new CompletableFuture<>();
 
     public SockJs(int port) {
       this(port, Credentials.NONE);
@@ -89,11 +88,12 @@ public final class WebSocketClients {
         ws.textMessageHandler(this::onFrame);
         ws.closeHandler(v -> closed.complete(new CloseInfo(-1, "socket closed without a SockJS close frame")));
       });
-      try {
-        opened.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        throw new AssertionError("no SockJS open frame", e);
-      }
+      SockJsFrames.awaitAnswer(answered, "websocket");
+    }
+
+    @Override
+    public String firstFrame() {
+      return answered.getNow(null);
     }
 
     public WebSocket socket() {
@@ -101,7 +101,7 @@ public final class WebSocketClients {
     }
 
     private void onFrame(String frame) {
-      SockJsFrames.dispatch(frame, opened, this::deliver, closed);
+      SockJsFrames.dispatch(frame, answered, this::deliver, closed);
     }
 
     @Override

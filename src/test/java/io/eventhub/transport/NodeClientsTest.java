@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,12 +44,13 @@ class NodeClientsTest {
     }
   }
 
-  @Test
+  @ParameterizedTest
+  @ValueSource(strings = {"websocket", "xhr-streaming", "xhr-polling", "eventsource"})
   @DisplayName("the hosted client re-subscribes after a 4000 reconnect and gives up on 4401")
-  void hostedClientReconnects() {
+  void hostedClientReconnects(String transport) {
     FanOut fanOut = hub.hub().bridge().fanOut();
     Connections connections = hub.hub().bridge().connections();
-    try (NodeScript node = NodeScript.start("hosted-client.js", hub.baseUrl())) {
+    try (NodeScript node = NodeScript.start("hosted-client.js", hub.baseUrl(), transport)) {
       node.expect("open");
       Await.until("the client subscribed", Duration.ofSeconds(10), () -> fanOut.subscriberCount("demo.hosted") == 1);
       node.tell("publish");
