@@ -9,8 +9,11 @@
  * <p>The SockJS websocket transport is framed here, not by vertx-web ({@code o}, {@code h},
  * {@code a[...]}, {@code c[code,"reason"]}), so that every socket can receive the same pre-built bytes
  * without per-socket escaping. The fallbacks keep vertx-web's SockJS sessions, which frame and escape
- * each message themselves; they serve the rare browser without WebSocket. vertx-web can close those
- * sessions only with 3000, so the hub first sends a {@code {"type":"close","code":N}} frame.
+ * each message themselves; they serve the rare browser without WebSocket. vertx-web would close those
+ * sessions with 3000 whatever the reason and writes {@code o} before the hub can refuse one, so the hub
+ * answers refused handshakes itself in each transport's framing ({@code SockJsTransport}: the close
+ * frame {@code c[code,"reason"]} alone) and closes open sessions through {@code SockJsSessionSocket},
+ * which gets the hub's code to the client on its open stream or its next poll ({@code SockJsSessions}).
  *
  * <p>{@code WebSocketWire}: server-to-client WebSocket frames are not masked, so
  * the bytes of a turn's frames are the same for every socket. They are built once, in direct memory,
