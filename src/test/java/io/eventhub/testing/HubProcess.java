@@ -126,6 +126,11 @@ public final class HubProcess implements AutoCloseable {
     return String.join("\n", output.transcript());
   }
 
+  /** The lines printed so far (after {@link #awaitPort()}: up to the start-up line at least). */
+  public List<String> lines() {
+    return output.transcript();
+  }
+
   /** Waits until every live hub of {@code hubs} counts {@code members} cluster members. */
   public static void awaitCluster(int members, Collection<HubProcess> hubs) {
     Await.until(members + " members seen by every live hub", Duration.ofSeconds(60), () -> hubs.stream()
