@@ -5,6 +5,7 @@ import io.eventhub.auth.SessionRevocation;
 import io.eventhub.auth.SessionStore;
 import io.eventhub.bridge.Bridge;
 import io.eventhub.bridge.Connections;
+import io.eventhub.cluster.ClusterMembership;
 import io.eventhub.cluster.SubscribedAddresses;
 import io.eventhub.config.HubConfig;
 import io.eventhub.database.Database;
@@ -108,7 +109,8 @@ public final class Hub {
     vertx.setPeriodic(heartbeat, heartbeat, id -> hub.bridge.connections().heartbeat());
     return hub.openSessions()
         .compose(authenticator -> {
-          Health health = new Health(vertx, hub.bridge.connections(), hub.database);
+          Health health = new Health(vertx, hub.bridge.connections(), hub.database,
+              config.database().queryTimeoutMillis(), ClusterMembership.of(vertx));
           StaticAssets assets = new StaticAssets();
           return vertx.deployVerticle(() -> {
             HubServerVerticle server = new HubServerVerticle(config, hub.bridge, hub.transports, authenticator, health, assets, registry);

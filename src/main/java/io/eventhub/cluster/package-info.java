@@ -12,5 +12,11 @@
  * millions per second. An added registration marks its address at once; a removal re-checks the
  * address in Hazelcast, off the publish path. A subscription made while an event is being published may
  * miss that one event, as it could without the view.
+ *
+ * <p>{@link io.eventhub.cluster.ClusterMembership} tells readiness whether this member can serve (its
+ * Hazelcast runs, it is not merging back after a split, and, just joined, the partitions have been safe
+ * once): a peer's death does not take the survivors out of service. It logs one line per member that
+ * joins or leaves; {@link io.eventhub.cluster.PeerLossLogFilter} keeps what Vert.x and Hazelcast say about
+ * a dead member's broken connections (stack traces, mostly) out of the log, message by message.
  */
 package io.eventhub.cluster;

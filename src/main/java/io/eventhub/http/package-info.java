@@ -24,6 +24,7 @@
  * <p>{@link io.eventhub.http.Health}: liveness (the process answers) apart from readiness (it should
  * get new clients), which turns DOWN while draining, while the session database does not answer and,
  * clustered, while this member is out of the cluster, so balancers stop sending clients before they
- * are cut.
+ * are cut; a peer's death leaves it UP. Every DOWN check names its reason, and answers before the
+ * health-check framework's own timeout (which would make it a 500).
  */
 package io.eventhub.http;

