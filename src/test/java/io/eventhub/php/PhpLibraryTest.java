@@ -37,7 +37,7 @@ class PhpLibraryTest {
   @Test
   @DisplayName("the PHP library's PHPUnit suite passes against a real hub and MariaDB")
   void phpunit() throws IOException, InterruptedException {
-    assertTrue(Files.isExecutable(PHPUNIT), PHPUNIT + " is missing: the build installs it (src/test/scripts/install-php-tools.sh)");
+    assertTrue(Files.isExecutable(PHPUNIT), PHPUNIT + " is missing: the build installs it (src/test/scripts/install-test-tools.sh)");
     TestDatabase db = TestDatabase.get();
     try (TestHub hub = TestHub.start(hubConfig(db))) {
       hub.vertx().eventBus().<Number>consumer(OVERLOAD_ADDRESS,

@@ -57,7 +57,7 @@ public final class ApacheServer implements AutoCloseable {
 
   private static ApacheServer start(Path shippedConf, Site site, boolean php) {
     if (!Files.isExecutable(BINARY)) {
-      throw new IllegalStateException(BINARY + " is missing: the build installs it (src/test/scripts/install-e2e-tools.sh)");
+      throw new IllegalStateException(BINARY + " is missing: the build installs it (src/test/scripts/install-test-tools.sh)");
     }
     try {
       Path dir = Files.createTempDirectory("apache");
@@ -145,7 +145,7 @@ public final class ApacheServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    throw new IllegalStateException("no mod_php in " + MODULES + ": the build installs libapache2-mod-php (src/test/scripts/install-php-tools.sh)");
+    throw new IllegalStateException("no mod_php in " + MODULES + ": the build installs libapache2-mod-php (src/test/scripts/install-test-tools.sh)");
   }
 
   /** httpd's workers run as www-data: the directories they serve from must be readable by others. */
