@@ -212,6 +212,7 @@ async function demoRefused(browser) {
       null, { timeout: TIMEOUT });
     return {
       scenario: 'demo-refused', status: await text(page, 'status'), shown: await shown(), problems,
+      loginHint: await page.isVisible('#login'),
       screenshot: await shot(page, 'demo-refused'),
     };
   } catch (e) {
