@@ -1,0 +1,342 @@
+package io.eventhub.doctor;
+
+import io.eventhub.doctor.Finding.Severity;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.PemTrustOptions;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The path through Apache tried the way a browser takes it: {@code /eventbus/info}, a raw WebSocket
+ * upgrade and SockJS's websocket transport (with the Origin the browser sends and, given one, the
+ * session cookie), then xhr-streaming, whose first bytes must arrive within the timeout (else
+ * something buffers them) and, when the hub admits the client, sends on the same SockJS session,
+ * which must reach the same hub (else Apache is not sticky). Each finding names the hop that broke.
+ */
+final class LiveChecks {
+  static final String CLIENT_APACHE = "you -> Apache";
+  static final String APACHE = "Apache";
+  static final String APACHE_HUB = "Apache -> hub";
+  static final String HUB = "hub";
+  private static final String NOT_UPGRADED = "\"Connection\" header must be \"Upgrade\"";
+
+  private final DoctorOptions options;
+  private final HubFacts hub;
+  private final HttpClient http;
+  private final WebSocketClient webSockets;
+  private final List<Finding> findings = new ArrayList<>();
+  private final String origin;
+  private final String cookie;
+  private final long timeoutMillis;
+  private final Vertx vertx;
+  /** Whether the hub let the raw WebSocket in: then a SockJS session stays open for the stickiness test. */
+  private boolean admitted;
+
+  private LiveChecks(Vertx vertx, DoctorOptions options, HubFacts hub) {
+    this.vertx = vertx;
+    this.options = options;
+    this.hub = hub;
+    this.timeoutMillis = TimeUnit.SECONDS.toMillis(options.timeoutSeconds());
+    URI uri = URI.create(options.url());
+    this.origin = options.origin() != null ? options.origin()
+        : uri.getScheme().toLowerCase() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+    String cookieName = options.cookie() != null ? options.cookie() : hub.cookie();
+    this.cookie = options.session() == null ? null : cookieName + "=" + options.session();
+    HttpClientOptions httpOptions = new HttpClientOptions().setConnectTimeout((int) timeoutMillis).setKeepAlive(false);
+    WebSocketClientOptions wsOptions = new WebSocketClientOptions().setConnectTimeout((int) timeoutMillis);
+    if (options.insecure()) {
+      httpOptions.setTrustAll(true).setVerifyHost(false);
+      wsOptions.setTrustAll(true).setVerifyHost(false);
+    } else if (options.ca() != null) {
+      httpOptions.setTrustOptions(new PemTrustOptions().addCertPath(options.ca().toString()));
+      wsOptions.setTrustOptions(new PemTrustOptions().addCertPath(options.ca().toString()));
+    }
+    this.http = vertx.createHttpClient(httpOptions);
+    this.webSockets = vertx.createWebSocketClient(wsOptions);
+  }
+
+  /** Runs every live check against {@code options.url()}; never longer than a few timeouts. */
+  static List<Finding> run(DoctorOptions options, HubFacts hub) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      LiveChecks checks = new LiveChecks(vertx, options, hub);
+      checks.all().toCompletionStage().toCompletableFuture().get(8L * options.timeoutSeconds() + 10, TimeUnit.SECONDS);
+      return checks.findings;
+    } catch (Exception e) {
+      return List.of(Finding.live(Severity.ERROR, "live-incomplete", options.url(), CLIENT_APACHE,
+          "the live checks did not finish: " + e, "run again; if it persists, raise --timeout"));
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private Future<Void> all() {
+    return info().compose(reachable -> !reachable ? Future.succeededFuture()
+        : rawWebSocket().compose(v -> sockJsWebSocket()).compose(v -> streaming()));
+  }
+
+  /** {@code /eventbus/info}: whether the hub answers through Apache at all; false stops the rest. */
+  private Future<Boolean> info() {
+    String url = options.url() + StaticChecks.BASE + "/info";
+    return request(HttpMethod.GET, url, List.of())
+        .compose(response -> response.body().map(body -> {
+          int status = response.statusCode();
+          if (status == 200 && body.toString().contains("\"websocket\"")) {
+            findings.add(Finding.live(Severity.OK, "live-info", url, HUB, "the hub answers /eventbus/info through Apache ("
+                + body.toString().trim() + ")", ""));
+            return true;
+          }
+          refused(url, "live-info", status, response.headers(), body, "/eventbus/info");
+          return false;
+        }))
+        .recover(e -> {
+          unreachable(url, e);
+          return Future.succeededFuture(false);
+        });
+  }
+
+  private Future<Void> rawWebSocket() {
+    String url = webSocketUrl(StaticChecks.BASE + "/websocket");
+    return connect(url).map(socket -> {
+      admitted = true;
+      socket.close();
+      findings.add(Finding.live(Severity.OK, "live-websocket", url, HUB, "the raw WebSocket upgrades through Apache (101)"
+          + (cookie != null ? " with the session cookie" : "") + " and Origin " + origin, ""));
+      return (Void) null;
+    }).recover(e -> {
+      if (e instanceof UpgradeRejectedException rejected && rejected.getStatus() == 401 && cookie == null && hub.sessionAuth()) {
+        findings.add(Finding.live(Severity.NOTE, "live-websocket-session", url, HUB, "the hub asks the raw WebSocket for a "
+            + "login session (401), as it should without one; the SockJS check below tells whether the upgrade passes",
+            "pass --session ID (a logged-in session id) to try a logged-in handshake"));
+      } else {
+        webSocketFailed(url, "the raw WebSocket", e);
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> sockJsWebSocket() {
+    String url = webSocketUrl(sockJsPath("websocket"));
+    return connect(url).map(socket -> {
+      socket.close();
+      findings.add(Finding.live(Severity.OK, "live-sockjs-websocket", url, HUB,
+          "SockJS's websocket transport upgrades through Apache (101)", ""));
+      return (Void) null;
+    }).recover(e -> {
+      webSocketFailed(url, "SockJS's websocket transport", e);
+      return Future.succeededFuture();
+    });
+  }
+
+  /** xhr-streaming: the first bytes (SockJS's 2 KiB prelude) must arrive unbuffered, then sends must stick. */
+  private Future<Void> streaming() {
+    String path = sockJsPath("");
+    String url = options.url() + path + "xhr_streaming";
+    Promise<List<String>> firstBytes = Promise.promise();
+    long timer = vertx.setTimer(timeoutMillis, t -> firstBytes.tryFail("no bytes within " + options.timeoutSeconds() + " s"));
+    List<String> routeCookies = new ArrayList<>();
+    AtomicReference<HttpClientRequest> open = new AtomicReference<>();
+    // The request's own timeout later than the timer: no bytes in time is this check's finding, not a failure.
+    http.request(options(HttpMethod.POST, url, List.of()).setTimeout(3 * timeoutMillis)).compose(request -> {
+      open.set(request);
+      request.response().onSuccess(response -> {
+        if (response.statusCode() != 200) {
+          response.body().onComplete(body -> {
+            refused(url, "live-streaming", response.statusCode(), response.headers(), body.result(), "xhr-streaming");
+            firstBytes.tryFail("refused");
+          });
+          return;
+        }
+        response.cookies().forEach(c -> routeCookies.add(c.split(";", 2)[0]));
+        response.handler(chunk -> firstBytes.tryComplete(routeCookies));
+      }).onFailure(firstBytes::tryFail);
+      return request.end();
+    }).onFailure(firstBytes::tryFail);
+    Future<Void> checked = firstBytes.future().compose(cookies -> {
+      vertx.cancelTimer(timer);
+      findings.add(Finding.live(Severity.OK, "live-streaming", url, HUB,
+          "xhr-streaming's first bytes arrive through Apache at once (nothing buffers them)", ""));
+      // The stream stays open meanwhile, so the session is certainly alive when the sends arrive.
+      return admitted ? sticky(options.url() + path + "xhr_send", cookies, 3) : Future.<Void>succeededFuture();
+    }, e -> {
+      vertx.cancelTimer(timer);
+      if (!"refused".equals(e.getMessage()) && !findings.stream().anyMatch(f -> f.code().equals("live-streaming"))) {
+        if (e.getMessage() != null && e.getMessage().startsWith("no bytes")) {
+          findings.add(Finding.live(Severity.ERROR, "live-streaming-buffered", url, APACHE_HUB,
+              "xhr-streaming got no bytes within " + options.timeoutSeconds() + " s: something between the browser and "
+                  + "the hub holds the stream back (an output filter, or a proxy buffering responses), so SockJS's "
+                  + "streaming transports fail and clients fall back to polling",
+              "remove output filters that wait for the whole response from " + StaticChecks.BASE
+                  + " (see the static findings: buffering-filter); a CDN or second proxy in front must not buffer either"));
+        } else {
+          unreachable(url, e);
+        }
+      }
+      return Future.succeededFuture();
+    });
+    return checked.onComplete(done -> {
+      if (open.get() != null) {
+        open.get().reset();
+      }
+    });
+  }
+
+  /** Sends on the open SockJS session: each must reach the hub holding it (204), not another (404). */
+  private Future<Void> sticky(String url, List<String> cookies, int left) {
+    List<String> headers = new ArrayList<>(cookies);
+    return request(HttpMethod.POST, url, headers, Buffer.buffer("[\"{\\\"type\\\":\\\"ping\\\"}\"]"))
+        .compose(response -> response.body().map(body -> response.statusCode()))
+        .compose(status -> {
+          if (status == 204) {
+            if (left > 1) {
+              return sticky(url, cookies, left - 1);
+            }
+            findings.add(Finding.live(Severity.OK, "live-sticky", url, APACHE_HUB,
+                "3 sends reached the hub that holds their SockJS session", ""));
+            return Future.succeededFuture();
+          }
+          findings.add(Finding.live(Severity.ERROR, "live-not-sticky", url, APACHE_HUB, "a send on an open SockJS session got "
+              + status + (status == 404 ? ": it reached a hub that does not hold the session" : "")
+              + "; Apache does not keep one session's requests on one hub" + (cookies.isEmpty() ? " (it set no route cookie)" : ""),
+              "make the balancer sticky (static finding no-stickiness; apache/event-hub.conf)"));
+          return Future.succeededFuture();
+        }, e -> {
+          unreachable(url, e);
+          return Future.succeededFuture();
+        });
+  }
+
+  private void webSocketFailed(String url, String what, Throwable e) {
+    if (!(e instanceof UpgradeRejectedException rejected)) {
+      unreachable(url, e);
+      return;
+    }
+    Buffer body = rejected.getBody() == null ? Buffer.buffer() : rejected.getBody();
+    int status = rejected.getStatus();
+    if (status == 400 && body.toString().contains(NOT_UPGRADED)) {
+      findings.add(Finding.live(Severity.ERROR, "live-websocket-not-upgraded", url, APACHE_HUB, what + ": Apache passed "
+          + "the request to the hub without its Upgrade header (the hub answered 400 " + NOT_UPGRADED + ")",
+          "let Apache tunnel upgrades for " + StaticChecks.BASE + ": upgrade=websocket on each BalancerMember (Apache "
+              + "2.4.47+) or a RewriteRule to ws:// (see the static finding websocket-not-upgraded)"));
+      return;
+    }
+    refused(url, "live-websocket", status, rejected.getHeaders(), body, what);
+  }
+
+  /** A non-success answer: which hop gave it, and what it means. */
+  private void refused(String url, String code, int status, MultiMap headers, Buffer body, String what) {
+    String text = body == null ? "" : body.toString().trim();
+    boolean fromHub = text.startsWith("{") && text.contains("\"error\"");
+    String answer = (fromHub ? "the hub" : "Apache") + " answered " + status + " " + summary(text);
+    if (status == 403 && fromHub) {
+      findings.add(Finding.live(Severity.ERROR, "live-origin-refused", url, HUB, what + ": " + answer + " for Origin "
+          + origin + ": the hub compares the Origin with the Host it gets from Apache", "ProxyPreserveHost On (or list "
+          + origin + " in auth.allowedOrigins); see the static finding proxy-preserve-host"));
+    } else if (status == 401 && fromHub) {
+      findings.add(Finding.live(Severity.ERROR, "live-session-refused", url, HUB, what + ": " + answer + ": the hub does "
+          + "not know the session given, or its cookie did not reach it (cookie " + cookie + ")",
+          "pass a current session id (log in again); auth.cookie must be the application's session cookie name"));
+    } else if (fromHub) {
+      findings.add(Finding.live(status >= 500 || status == 429 ? Severity.WARNING : Severity.ERROR, code + "-refused", url, HUB,
+          what + ": " + answer, "see the hub's log; 503 means draining or full, 429 too many connections"));
+    } else if (status >= 300 && status < 400) {
+      findings.add(Finding.live(Severity.ERROR, code + "-redirected", url, APACHE, what + ": " + answer + " to "
+          + headers.get("Location"), "use the URL the site is served at (https), and let Apache proxy it there"));
+    } else if (status == 502 || status == 503 || status == 504) {
+      findings.add(Finding.live(Severity.ERROR, "live-hub-unreachable", url, APACHE_HUB, what + ": " + answer
+          + ": Apache cannot reach the hub", "check that the hub runs and listens where BalancerMember/ProxyPass point "
+          + "(curl http://HUB/health/ready from the Apache host), and Apache's error log"));
+    } else {
+      findings.add(Finding.live(Severity.ERROR, "live-not-proxied", url, APACHE, what + ": " + answer
+          + (status == 200 ? " (not the hub's answer)" : "") + ": Apache does not pass this path to the hub",
+          "proxy " + StaticChecks.BASE + " to the hub (see the static findings)"));
+    }
+  }
+
+  private void unreachable(String url, Throwable e) {
+    String message = String.valueOf(e.getMessage());
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    boolean tls = e instanceof javax.net.ssl.SSLException || cause instanceof javax.net.ssl.SSLException
+        || cause instanceof java.security.cert.CertificateException || message.contains("PKIX") || message.contains("SSL");
+    if (tls) {
+      findings.add(Finding.live(Severity.ERROR, "live-tls", url, CLIENT_APACHE, "the TLS handshake with Apache failed: "
+          + cause.getMessage(), "a certificate from a private CA: pass --ca FILE; otherwise fix SSLCertificateFile "
+          + "(a full chain, server certificate first; see the certificate findings)"));
+    } else {
+      findings.add(Finding.live(Severity.ERROR, "live-unreachable", url, CLIENT_APACHE, "no answer: " + message,
+          "check that Apache listens at " + options.url() + " (and the firewall), or raise --timeout"));
+    }
+  }
+
+  private Future<io.vertx.core.http.WebSocket> connect(String url) {
+    WebSocketConnectOptions connect = new WebSocketConnectOptions().setAbsoluteURI(url).setTimeout(timeoutMillis)
+        .setConnectTimeout(timeoutMillis).putHeader("Origin", origin);
+    if (cookie != null) {
+      connect.putHeader("Cookie", cookie);
+    }
+    return webSockets.connect(connect);
+  }
+
+  private Future<HttpClientResponse> request(HttpMethod method, String url, List<String> cookies) {
+    return request(method, url, cookies, null);
+  }
+
+  private Future<HttpClientResponse> request(HttpMethod method, String url, List<String> cookies, Buffer body) {
+    return http.request(options(method, url, cookies)).compose(r -> body == null ? r.send() : r.send(body));
+  }
+
+  private RequestOptions options(HttpMethod method, String url, List<String> cookies) {
+    RequestOptions request = new RequestOptions().setMethod(method).setAbsoluteURI(url).setTimeout(timeoutMillis)
+        .putHeader("Origin", origin);
+    List<String> all = new ArrayList<>(cookies);
+    if (cookie != null) {
+      all.add(cookie);
+    }
+    if (!all.isEmpty()) {
+      request.putHeader("Cookie", String.join("; ", all));
+    }
+    return request;
+  }
+
+  private String webSocketUrl(String path) {
+    return options.url().replaceFirst("(?i)^http", "ws") + path;
+  }
+
+  /** {@code /eventbus/<server>/<session>/} with fresh ids, as sockjs-client makes them. */
+  private static String sockJsPath(String transport) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return StaticChecks.BASE + "/" + random.nextInt(100, 1000) + "/doctor" + Long.toHexString(random.nextLong() >>> 16)
+        + "/" + transport;
+  }
+
+  private static String summary(String body) {
+    String text = body.replaceAll("(?s)<[^>]*>", " ").replaceAll("\\s+", " ").trim();
+    int title = body.indexOf("<title>");
+    if (title >= 0 && body.indexOf("</title>", title) > 0) {
+      text = body.substring(title + 7, body.indexOf("</title>", title));
+    }
+    return text.isEmpty() ? "" : "(" + (text.length() > 120 ? text.substring(0, 120) + "..." : text) + ")";
+  }
+}
