@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -37,6 +38,7 @@ final class LiveChecks {
   static final String APACHE = "Apache";
   static final String APACHE_HUB = "Apache -> hub";
   static final String HUB = "hub";
+  private static final long GRACE_MILLIS = 200;
   private static final String NOT_UPGRADED = "\"Connection\" header must be \"Upgrade\"";
 
   private final DoctorOptions options;
@@ -128,6 +130,8 @@ final class LiveChecks {
             + "login session (401), as it should without one; the SockJS check below tells whether the upgrade passes",
             "pass --session ID (a logged-in session id) to try a logged-in handshake"));
       } else {
+        // The raw endpoint checks the session before it upgrades: this far, the hub admitted the client.
+        admitted = notUpgraded(e);
         webSocketFailed(url, "the raw WebSocket", e);
       }
       return Future.succeededFuture();
@@ -147,13 +151,19 @@ final class LiveChecks {
     });
   }
 
-  /** xhr-streaming: the first bytes (SockJS's 2 KiB prelude) must arrive unbuffered, then sends must stick. */
+  /**
+   * xhr-streaming: the first bytes (SockJS's 2 KiB prelude and the open frame) must arrive while the
+   * response stays open, then sends on the session must stick. A session the hub closes at once
+   * (refused) ends the response, which a buffer lets through too: then buffering cannot be seen.
+   */
   private Future<Void> streaming() {
     String path = sockJsPath("");
     String url = options.url() + path + "xhr_streaming";
-    Promise<List<String>> firstBytes = Promise.promise();
+    Promise<Void> firstBytes = Promise.promise();
     long timer = vertx.setTimer(timeoutMillis, t -> firstBytes.tryFail("no bytes within " + options.timeoutSeconds() + " s"));
     List<String> routeCookies = new ArrayList<>();
+    Buffer received = Buffer.buffer();
+    AtomicBoolean ended = new AtomicBoolean();
     AtomicReference<HttpClientRequest> open = new AtomicReference<>();
     // The request's own timeout later than the timer: no bytes in time is this check's finding, not a failure.
     http.request(options(HttpMethod.POST, url, List.of()).setTimeout(3 * timeoutMillis)).compose(request -> {
@@ -167,37 +177,57 @@ final class LiveChecks {
           return;
         }
         response.cookies().forEach(c -> routeCookies.add(c.split(";", 2)[0]));
-        response.handler(chunk -> firstBytes.tryComplete(routeCookies));
+        response.endHandler(v -> ended.set(true));
+        response.handler(chunk -> {
+          received.appendBuffer(chunk);
+          firstBytes.tryComplete();
+        });
       }).onFailure(firstBytes::tryFail);
       return request.end();
     }).onFailure(firstBytes::tryFail);
-    Future<Void> checked = firstBytes.future().compose(cookies -> {
-      vertx.cancelTimer(timer);
-      findings.add(Finding.live(Severity.OK, "live-streaming", url, HUB,
-          "xhr-streaming's first bytes arrive through Apache at once (nothing buffers them)", ""));
-      // The stream stays open meanwhile, so the session is certainly alive when the sends arrive.
-      return admitted ? sticky(options.url() + path + "xhr_send", cookies, 3) : Future.<Void>succeededFuture();
-    }, e -> {
-      vertx.cancelTimer(timer);
-      if (!"refused".equals(e.getMessage()) && !findings.stream().anyMatch(f -> f.code().equals("live-streaming"))) {
-        if (e.getMessage() != null && e.getMessage().startsWith("no bytes")) {
-          findings.add(Finding.live(Severity.ERROR, "live-streaming-buffered", url, APACHE_HUB,
-              "xhr-streaming got no bytes within " + options.timeoutSeconds() + " s: something between the browser and "
-                  + "the hub holds the stream back (an output filter, or a proxy buffering responses), so SockJS's "
-                  + "streaming transports fail and clients fall back to polling",
-              "remove output filters that wait for the whole response from " + StaticChecks.BASE
-                  + " (see the static findings: buffering-filter); a CDN or second proxy in front must not buffer either"));
-        } else {
-          unreachable(url, e);
-        }
-      }
-      return Future.succeededFuture();
-    });
+    Future<Void> checked = firstBytes.future()
+        .compose(v -> {
+          vertx.cancelTimer(timer);
+          // A moment for the rest of what arrived together: the end, or a close frame.
+          Promise<Void> settled = Promise.promise();
+          vertx.setTimer(GRACE_MILLIS, t -> settled.complete());
+          return settled.future();
+        })
+        .compose(v -> streamed(url, path, received.toString(), ended.get(), routeCookies), e -> {
+          vertx.cancelTimer(timer);
+          if (e.getMessage() != null && e.getMessage().startsWith("no bytes")) {
+            findings.add(Finding.live(Severity.ERROR, "live-streaming-buffered", url, APACHE_HUB,
+                "xhr-streaming got no bytes within " + options.timeoutSeconds() + " s: something between the browser and "
+                    + "the hub holds the stream back (an output filter, or a proxy buffering responses), so SockJS's "
+                    + "streaming transports fail and clients fall back to polling",
+                "remove output filters that wait for the whole response from " + StaticChecks.BASE
+                    + " (see the static findings: buffering-filter); a CDN or second proxy in front must not buffer either"));
+          } else if (!"refused".equals(e.getMessage())) {
+            unreachable(url, e);
+          }
+          return Future.succeededFuture();
+        });
     return checked.onComplete(done -> {
       if (open.get() != null) {
         open.get().reset();
       }
     });
+  }
+
+  private Future<Void> streamed(String url, String path, String text, boolean ended, List<String> cookies) {
+    int close = text.indexOf("\nc[");
+    if (ended || close >= 0) {
+      String frame = close >= 0 ? text.substring(close + 1).lines().findFirst().orElse("") : "(none)";
+      findings.add(Finding.live(Severity.NOTE, "live-streaming-untested", url, HUB, "the hub ended the SockJS session at "
+          + "once (close frame " + frame + "), so whether anything buffers streams cannot be seen",
+          cookie == null && hub.sessionAuth() ? "pass --session ID to try it with a logged-in session"
+              : "see the findings above for why the hub refused it"));
+      return Future.succeededFuture();
+    }
+    findings.add(Finding.live(Severity.OK, "live-streaming", url, HUB,
+        "xhr-streaming's first bytes arrive through Apache while the stream stays open (nothing buffers them)", ""));
+    // The stream stays open meanwhile, so the session is certainly alive when the sends arrive.
+    return admitted ? sticky(options.url() + path + "xhr_send", cookies, 3) : Future.succeededFuture();
   }
 
   /** Sends on the open SockJS session: each must reach the hub holding it (204), not another (404). */
@@ -232,7 +262,7 @@ final class LiveChecks {
     }
     Buffer body = rejected.getBody() == null ? Buffer.buffer() : rejected.getBody();
     int status = rejected.getStatus();
-    if (status == 400 && body.toString().contains(NOT_UPGRADED)) {
+    if (notUpgraded(e)) {
       findings.add(Finding.live(Severity.ERROR, "live-websocket-not-upgraded", url, APACHE_HUB, what + ": Apache passed "
           + "the request to the hub without its Upgrade header (the hub answered 400 " + NOT_UPGRADED + ")",
           "let Apache tunnel upgrades for " + StaticChecks.BASE + ": upgrade=websocket on each BalancerMember (Apache "
@@ -240,6 +270,12 @@ final class LiveChecks {
       return;
     }
     refused(url, "live-websocket", status, rejected.getHeaders(), body, what);
+  }
+
+  /** The hub's answer to a request that reached it without its Upgrade header. */
+  private static boolean notUpgraded(Throwable e) {
+    return e instanceof UpgradeRejectedException rejected && rejected.getStatus() == 400 && rejected.getBody() != null
+        && rejected.getBody().toString().contains(NOT_UPGRADED);
   }
 
   /** A non-success answer: which hop gave it, and what it means. */
