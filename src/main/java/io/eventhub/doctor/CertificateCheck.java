@@ -4,7 +4,11 @@ import io.eventhub.doctor.Finding.Severity;
 import io.eventhub.tls.PemCheck;
 
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +62,7 @@ final class CertificateCheck {
     PemCheck.Result key = files.key() == null ? null : read(files.key(), findings, reported);
     PemCheck.Result chain = files.chain() == null ? null : read(files.chain(), findings, reported);
     List<String> problems = new ArrayList<>();
-    PemCheck.Result keyResult = key != null ? key : cert;
+    PemCheck.Result keyResult = traditionalRsa(key != null ? key : cert);
     if (keyResult.key() != null && !cert.certificates().isEmpty()) {
       PemCheck.matchKey(keyResult, cert, problems);
     }
@@ -88,6 +92,53 @@ final class CertificateCheck {
         }
       }
     }
+  }
+
+  /**
+   * Apache reads {@code BEGIN RSA PRIVATE KEY} (PKCS#1), which the hub's preflight does not parse: wrapped
+   * in PKCS#8 it is the same key, so it can still be matched against the certificate.
+   */
+  private static PemCheck.Result traditionalRsa(PemCheck.Result result) {
+    if (result.key() != null) {
+      return result;
+    }
+    for (PemCheck.Block block : result.blocks()) {
+      if (block.label().equals("RSA PRIVATE KEY")) {
+        byte[] rsaEncryption = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+        byte[] pkcs8 = der(0x30, concat(new byte[] {0x02, 0x01, 0x00}, rsaEncryption, der(0x04, block.der())));
+        try {
+          PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+          return new PemCheck.Result(result.file(), result.blocks(), result.certificates(), key, result.problems());
+        } catch (GeneralSecurityException e) {
+          return result; // not a key after all: the preflight said what is wrong with the block
+        }
+      }
+    }
+    return result;
+  }
+
+  /** A DER element: tag, length (short or long form), content. */
+  private static byte[] der(int tag, byte[] content) {
+    int n = content.length;
+    byte[] length = n < 0x80 ? new byte[] {(byte) n}
+        : n < 0x100 ? new byte[] {(byte) 0x81, (byte) n}
+        : n < 0x10000 ? new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n}
+        : new byte[] {(byte) 0x83, (byte) (n >> 16), (byte) (n >> 8), (byte) n};
+    return concat(new byte[] {(byte) tag}, length, content);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    int size = 0;
+    for (byte[] part : parts) {
+      size += part.length;
+    }
+    byte[] all = new byte[size];
+    int at = 0;
+    for (byte[] part : parts) {
+      System.arraycopy(part, 0, all, at, part.length);
+      at += part.length;
+    }
+    return all;
   }
 
   private static PemCheck.Result read(Directive directive, List<Finding> findings, Set<String> reported) {

@@ -44,6 +44,10 @@ final class WorkerCheck {
           + serverLimit * threads + " at start", "raise ServerLimit" + (threaded ? " (or ThreadsPerChild)" : "")
           + " so that it x ThreadsPerChild reaches MaxRequestWorkers"));
     }
+    if (!threaded) {
+      findings.add(Finding.at(Severity.NOTE, "prefork", at, "mpm_prefork keeps a whole process for each open WebSocket",
+          "use mpm_event where mod_php is not needed (PHP-FPM instead)"));
+    }
     if (expectedSockets == null) {
       findings.add(Finding.at(Severity.NOTE, "workers", at, limits + ": Apache holds at most " + capacity
           + " open WebSockets and streams at a time, page requests included",
@@ -63,10 +67,6 @@ final class WorkerCheck {
     } else {
       findings.add(Finding.at(Severity.NOTE, "workers", at, limits + ": room for " + capacity + " open sockets, "
           + expectedSockets + " expected", "nothing to do"));
-    }
-    if (!threaded) {
-      findings.add(Finding.at(Severity.NOTE, "prefork", at, "mpm_prefork keeps a whole process for each open WebSocket",
-          "use mpm_event where mod_php is not needed (PHP-FPM instead)"));
     }
   }
 

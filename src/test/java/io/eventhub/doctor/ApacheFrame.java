@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +60,27 @@ final class ApacheFrame {
         certs.read(certs.chain()).replaceFirst("-----BEGIN CERTIFICATE-----", "----BEGIN CERTIFICATE-----")).toString());
     defines.put("DOCTOR_OTHER_KEY", certs.otherKey.toString());
     defines.put("DOCTOR_REVERSED_CHAIN", certs.concat("reversed-chain.pem", certs.caPem, certs.leafPem).toString());
+    defines.put("DOCTOR_KEY_PKCS1", traditional(certs, certs.leafKey, "leaf-key-pkcs1.pem").toString());
+    defines.put("DOCTOR_OTHER_KEY_PKCS1", traditional(certs, certs.otherKey, "other-key-pkcs1.pem").toString());
     defines.forEach((name, value) -> conf.append("Define ").append(name).append(' ').append(value).append('\n'));
     conf.append("Include ").append(site.toAbsolutePath()).append('\n');
     return Files.writeString(dir.resolve("httpd.conf"), conf.toString());
+  }
+
+  /**
+   * The key as {@code BEGIN RSA PRIVATE KEY} (PKCS#1), as many Apache setups keep it: the PKCS#8 key's
+   * inner OCTET STRING (a 2048-bit key's lengths take the two-byte long form).
+   */
+  static Path traditional(TestCertificates certs, Path pkcs8Pem, String name) {
+    String base64 = certs.read(pkcs8Pem).replaceAll("-----[A-Z ]+-----|\\s", "");
+    byte[] der = Base64.getDecoder().decode(base64);
+    int at = 4 + 3 + 15; // SEQUENCE header, version, rsaEncryption AlgorithmIdentifier
+    if (der[0] != 0x30 || der[1] != (byte) 0x82 || der[at] != 0x04 || der[at + 1] != (byte) 0x82) {
+      throw new IllegalStateException("not a 2048-bit RSA PKCS#8 key: " + pkcs8Pem);
+    }
+    byte[] pkcs1 = Arrays.copyOfRange(der, at + 4, der.length);
+    return certs.write(name, "-----BEGIN RSA PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs1)
+        + "\n-----END RSA PRIVATE KEY-----\n");
   }
 
   /** {@code apache2 -t -f conf}: fails unless Debian's httpd accepts the configuration. */

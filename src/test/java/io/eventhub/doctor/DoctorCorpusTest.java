@@ -80,6 +80,46 @@ class DoctorCorpusTest {
   }
 
   @Test
+  @DisplayName("reads as httpd does: Include wildcards, IncludeOptional, Define, IfDefine, IfVersion, continued lines")
+  void readsLikeHttpd() throws IOException {
+    Path confD = Files.createDirectories(dir.resolve("conf.d"));
+    Files.writeString(confD.resolve("10-balancer.conf"), """
+        <Proxy "${HUB_BALANCER}">
+            BalancerMember "http://${EVENTHUB_MEMBER1}" route=hub1 \\
+                           upgrade=websocket
+            BalancerMember "http://${EVENTHUB_MEMBER2}" route=hub2 upgrade=websocket
+        </Proxy>
+        """);
+    Files.writeString(confD.resolve("20-site.conf"), """
+        <VirtualHost *:${EVENTHUB_HTTPS_PORT}>
+            ServerName ${EVENTHUB_SERVER_NAME}
+            SSLEngine             on
+            SSLCertificateFile    "${EVENTHUB_CERT}"
+            SSLCertificateKeyFile '${EVENTHUB_KEY}'
+            ProxyPreserveHost On
+            RequestHeader set X-Forwarded-Proto "https"
+            ProxyPass "/eventbus" "${HUB_BALANCER}/eventbus"
+        </VirtualHost>
+        """);
+    Files.writeString(confD.resolve("README"), "not a .conf file: the wildcard leaves it out\n");
+    Path site = Files.writeString(dir.resolve("site.conf"), """
+        Define HUB_BALANCER balancer://eventhub
+        <IfDefine !DOCTOR_NOT_DEFINED>
+            IncludeOptional %1$s/missing/*.conf
+            Include %1$s/conf.d/*.conf
+        </IfDefine>
+        <IfVersion < 2.4.0>
+            Timeout 5
+        </IfVersion>
+        """.formatted(dir));
+    Path conf = ApacheFrame.write(dir, site, List.of(), List.of());
+    assertTrue(ApacheFrame.configTest(conf).contains("Syntax OK"));
+    Report report = Doctor.examine(options(conf), null);
+    assertEquals(Set.of("no-stickiness"), codes(report, Severity.ERROR, Severity.WARNING), report.text());
+    assertEquals(confD.resolve("10-balancer.conf") + ":1", only(report, "no-stickiness").location());
+  }
+
+  @Test
   @DisplayName("the four-dash certificate is named at its first line, with the dash count and the fix")
   void fourDashes() throws IOException {
     Path conf = ApacheFrame.write(dir, CORPUS.resolve("four-dash-certificate.conf"), List.of(), List.of());
