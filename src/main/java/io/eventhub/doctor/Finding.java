@@ -13,7 +13,8 @@ public record Finding(Severity severity, String code, String file, int line, Str
   public enum Severity {
     ERROR, WARNING, NOTE, OK;
 
-    String label() {
+    /** The word the report prints: error, warning, note, ok. */
+    public String label() {
       return name().toLowerCase();
     }
   }

@@ -2,7 +2,6 @@ package io.eventhub.doctor;
 
 import io.eventhub.doctor.Finding.Severity;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +20,7 @@ import io.vertx.core.net.PemTrustOptions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,7 +39,6 @@ final class LiveChecks {
   static final String APACHE_HUB = "Apache -> hub";
   static final String HUB = "hub";
   private static final long GRACE_MILLIS = 200;
-  private static final String NOT_UPGRADED = "\"Connection\" header must be \"Upgrade\"";
 
   private final DoctorOptions options;
   private final HubFacts hub;
@@ -50,6 +49,7 @@ final class LiveChecks {
   private final String cookie;
   private final long timeoutMillis;
   private final Vertx vertx;
+  private final Answers answers;
   /** Whether the hub let the raw WebSocket in: then a SockJS session stays open for the stickiness test. */
   private boolean admitted;
 
@@ -59,10 +59,14 @@ final class LiveChecks {
     this.hub = hub;
     this.timeoutMillis = TimeUnit.SECONDS.toMillis(options.timeoutSeconds());
     URI uri = URI.create(options.url());
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    boolean defaultPort = uri.getPort() < 0 || uri.getPort() == (scheme.equals("https") ? 443 : 80);
+    // What a browser sends: no port when it is the scheme's default.
     this.origin = options.origin() != null ? options.origin()
-        : uri.getScheme().toLowerCase() + "://" + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+        : scheme + "://" + uri.getHost() + (defaultPort ? "" : ":" + uri.getPort());
     String cookieName = options.cookie() != null ? options.cookie() : hub.cookie();
     this.cookie = options.session() == null ? null : cookieName + "=" + options.session();
+    this.answers = new Answers(findings, options.url(), origin, cookie);
     HttpClientOptions httpOptions = new HttpClientOptions().setConnectTimeout((int) timeoutMillis).setKeepAlive(false);
     WebSocketClientOptions wsOptions = new WebSocketClientOptions().setConnectTimeout((int) timeoutMillis);
     if (options.insecure()) {
@@ -107,11 +111,11 @@ final class LiveChecks {
                 + body.toString().trim() + ")", ""));
             return true;
           }
-          refused(url, "live-info", status, response.headers(), body, "/eventbus/info");
+          answers.refused(url, "live-info", status, response.headers(), body, "/eventbus/info");
           return false;
         }))
         .recover(e -> {
-          unreachable(url, e);
+          answers.unreachable(url, e);
           return Future.succeededFuture(false);
         });
   }
@@ -131,8 +135,8 @@ final class LiveChecks {
             "pass --session ID (a logged-in session id) to try a logged-in handshake"));
       } else {
         // The raw endpoint checks the session before it upgrades: this far, the hub admitted the client.
-        admitted = notUpgraded(e);
-        webSocketFailed(url, "the raw WebSocket", e);
+        admitted = Answers.notUpgraded(e);
+        answers.webSocketFailed(url, "the raw WebSocket", e);
       }
       return Future.succeededFuture();
     });
@@ -146,7 +150,7 @@ final class LiveChecks {
           "SockJS's websocket transport upgrades through Apache (101)", ""));
       return (Void) null;
     }).recover(e -> {
-      webSocketFailed(url, "SockJS's websocket transport", e);
+      answers.webSocketFailed(url, "SockJS's websocket transport", e);
       return Future.succeededFuture();
     });
   }
@@ -171,7 +175,7 @@ final class LiveChecks {
       request.response().onSuccess(response -> {
         if (response.statusCode() != 200) {
           response.body().onComplete(body -> {
-            refused(url, "live-streaming", response.statusCode(), response.headers(), body.result(), "xhr-streaming");
+            answers.refused(url, "live-streaming", response.statusCode(), response.headers(), body.result(), "xhr-streaming");
             firstBytes.tryFail("refused");
           });
           return;
@@ -203,7 +207,7 @@ final class LiveChecks {
                 "remove output filters that wait for the whole response from " + StaticChecks.BASE
                     + " (see the static findings: buffering-filter); a CDN or second proxy in front must not buffer either"));
           } else if (!"refused".equals(e.getMessage())) {
-            unreachable(url, e);
+            answers.unreachable(url, e);
           }
           return Future.succeededFuture();
         });
@@ -250,80 +254,9 @@ final class LiveChecks {
               "make the balancer sticky (static finding no-stickiness; apache/event-hub.conf)"));
           return Future.succeededFuture();
         }, e -> {
-          unreachable(url, e);
+          answers.unreachable(url, e);
           return Future.succeededFuture();
         });
-  }
-
-  private void webSocketFailed(String url, String what, Throwable e) {
-    if (!(e instanceof UpgradeRejectedException rejected)) {
-      unreachable(url, e);
-      return;
-    }
-    Buffer body = rejected.getBody() == null ? Buffer.buffer() : rejected.getBody();
-    int status = rejected.getStatus();
-    if (notUpgraded(e)) {
-      findings.add(Finding.live(Severity.ERROR, "live-websocket-not-upgraded", url, APACHE_HUB, what + ": Apache passed "
-          + "the request to the hub without its Upgrade header (the hub answered 400 " + NOT_UPGRADED + ")",
-          "let Apache tunnel upgrades for " + StaticChecks.BASE + ": upgrade=websocket on each BalancerMember (Apache "
-              + "2.4.47+) or a RewriteRule to ws:// (see the static finding websocket-not-upgraded)"));
-      return;
-    }
-    refused(url, "live-websocket", status, rejected.getHeaders(), body, what);
-  }
-
-  /** The hub's answer to a request that reached it without its Upgrade header. */
-  private static boolean notUpgraded(Throwable e) {
-    return e instanceof UpgradeRejectedException rejected && rejected.getStatus() == 400 && rejected.getBody() != null
-        && rejected.getBody().toString().contains(NOT_UPGRADED);
-  }
-
-  /** A non-success answer: which hop gave it, and what it means. */
-  private void refused(String url, String code, int status, MultiMap headers, Buffer body, String what) {
-    String text = body == null ? "" : body.toString().trim();
-    boolean fromHub = text.startsWith("{") && text.contains("\"error\"");
-    String answer = (fromHub ? "the hub" : "Apache") + " answered " + status + " " + summary(text);
-    if (status == 403 && fromHub) {
-      findings.add(Finding.live(Severity.ERROR, "live-origin-refused", url, HUB, what + ": " + answer + " for Origin "
-          + origin + ": the hub compares the Origin with the Host it gets from Apache", "ProxyPreserveHost On (or list "
-          + origin + " in auth.allowedOrigins); see the static finding proxy-preserve-host"));
-    } else if (status == 401 && fromHub) {
-      findings.add(Finding.live(Severity.ERROR, "live-session-refused", url, HUB, what + ": " + answer + ": the hub does "
-          + "not know the session given, or its cookie did not reach it (cookie " + cookie + ")",
-          "pass a current session id (log in again); auth.cookie must be the application's session cookie name"));
-    } else if (fromHub) {
-      findings.add(Finding.live(status >= 500 || status == 429 ? Severity.WARNING : Severity.ERROR, code + "-refused", url, HUB,
-          what + ": " + answer, "see the hub's log; 503 means draining or full, 429 too many connections"));
-    } else if (status >= 300 && status < 400) {
-      findings.add(Finding.live(Severity.ERROR, code + "-redirected", url, APACHE, what + ": " + answer + " to "
-          + headers.get("Location"), "use the URL the site is served at (https), and let Apache proxy it there"));
-    } else if (status == 502 || status == 503 || status == 504) {
-      findings.add(Finding.live(Severity.ERROR, "live-hub-unreachable", url, APACHE_HUB, what + ": " + answer
-          + ": Apache cannot reach the hub", "check that the hub runs and listens where BalancerMember/ProxyPass point "
-          + "(curl http://HUB/health/ready from the Apache host), and Apache's error log"));
-    } else {
-      findings.add(Finding.live(Severity.ERROR, "live-not-proxied", url, APACHE, what + ": " + answer
-          + (status == 200 ? " (not the hub's answer)" : "") + ": Apache does not pass this path to the hub",
-          "proxy " + StaticChecks.BASE + " to the hub (see the static findings)"));
-    }
-  }
-
-  private void unreachable(String url, Throwable e) {
-    String message = String.valueOf(e.getMessage());
-    Throwable cause = e;
-    while (cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    boolean tls = e instanceof javax.net.ssl.SSLException || cause instanceof javax.net.ssl.SSLException
-        || cause instanceof java.security.cert.CertificateException || message.contains("PKIX") || message.contains("SSL");
-    if (tls) {
-      findings.add(Finding.live(Severity.ERROR, "live-tls", url, CLIENT_APACHE, "the TLS handshake with Apache failed: "
-          + cause.getMessage(), "a certificate from a private CA: pass --ca FILE; otherwise fix SSLCertificateFile "
-          + "(a full chain, server certificate first; see the certificate findings)"));
-    } else {
-      findings.add(Finding.live(Severity.ERROR, "live-unreachable", url, CLIENT_APACHE, "no answer: " + message,
-          "check that Apache listens at " + options.url() + " (and the firewall), or raise --timeout"));
-    }
   }
 
   private Future<io.vertx.core.http.WebSocket> connect(String url) {
@@ -367,12 +300,4 @@ final class LiveChecks {
         + "/" + transport;
   }
 
-  private static String summary(String body) {
-    String text = body.replaceAll("(?s)<[^>]*>", " ").replaceAll("\\s+", " ").trim();
-    int title = body.indexOf("<title>");
-    if (title >= 0 && body.indexOf("</title>", title) > 0) {
-      text = body.substring(title + 7, body.indexOf("</title>", title));
-    }
-    return text.isEmpty() ? "" : "(" + (text.length() > 120 ? text.substring(0, 120) + "..." : text) + ")";
-  }
 }

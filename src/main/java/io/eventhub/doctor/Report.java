@@ -30,10 +30,12 @@ public final class Report {
     this.findings = List.copyOf(sorted);
   }
 
+  /** Every finding, most important first. */
   public List<Finding> findings() {
     return findings;
   }
 
+  /** How many findings have this severity. */
   public long count(Severity severity) {
     return findings.stream().filter(f -> f.severity() == severity).count();
   }
@@ -43,6 +45,7 @@ public final class Report {
     return count(Severity.ERROR) > 0 ? 1 : 0;
   }
 
+  /** For a person: one line per finding ({@code severity file:line [code]: what -- fix: how}), then the counts. */
   public String text() {
     StringBuilder out = new StringBuilder();
     for (Finding f : findings) {
@@ -58,6 +61,7 @@ public final class Report {
     return out.toString();
   }
 
+  /** For scripts: {@code {"findings": [...], "errors": n, "warnings": n, "notes": n}}. */
   public JsonObject json() {
     JsonArray list = new JsonArray();
     findings.forEach(f -> list.add(f.toJson()));

@@ -13,7 +13,8 @@
  * {@link io.eventhub.doctor.ForwardingChecks} (Host and X-Forwarded-Proto, timeouts against the hub's
  * heartbeat, output filters), {@link io.eventhub.doctor.WorkerCheck} (MaxRequestWorkers and the MPM's
  * limits) and {@link io.eventhub.doctor.CertificateCheck} (the hub's PEM preflight on every certificate,
- * key and chain file). {@link io.eventhub.doctor.LiveChecks} tries the path through a running Apache.
+ * key and chain file). {@link io.eventhub.doctor.LiveChecks} tries the path through a running Apache, and
+ * {@link io.eventhub.doctor.Answers} says what a failed request means and at which hop.
  * {@link io.eventhub.doctor.Report} prints the {@link io.eventhub.doctor.Finding}s.
  *
  * <p>Layering: uses {@code tls} and {@code config}; nothing in the hub uses it.
