@@ -61,7 +61,10 @@ final class Routing {
     if (byLocation != null) {
       return byLocation;
     }
-    List<Directive> passes = new ArrayList<>(host.mainOf(PROXY_PASS));
+    // A virtual host takes the main server's ProxyPass lines first, unless ProxyPassInherit Off.
+    boolean inherit = host.section() == null
+        || !host.effective("ProxyPassInherit").map(d -> d.value().equals("off")).orElse(false);
+    List<Directive> passes = new ArrayList<>(inherit ? host.mainOf(PROXY_PASS) : List.of());
     if (host.section() != null) {
       passes.addAll(host.ownOf(PROXY_PASS));
     }
