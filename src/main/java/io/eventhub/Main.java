@@ -3,19 +3,22 @@ package io.eventhub;
 import io.eventhub.config.ConfigException;
 import io.eventhub.config.ConfigLoader;
 import io.eventhub.config.HubConfig;
+import io.eventhub.doctor.Doctor;
 import io.eventhub.tls.PemCheck;
 import io.eventhub.tls.TlsPreflight;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar event-hub.jar [--conf FILE] [check-config]}: runs the hub, or validates and prints
- * the effective configuration. Exit code 2 for a configuration that cannot be used, 1 when the hub
+ * {@code java -jar event-hub.jar [--conf FILE] [check-config | check-cert FILE... | doctor ...]}: runs the
+ * hub, validates and prints the effective configuration, checks PEM files, or diagnoses the Apache in
+ * front of the hub. Exit code 2 for a configuration that cannot be used, 1 when the hub
  * cannot start (e.g. the port is taken).
  */
 public final class Main {
@@ -28,16 +31,24 @@ public final class Main {
 
   public static void main(String[] args) {
     Path conf = DEFAULT_CONF;
+    boolean confGiven = false;
     List<String> commands = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--conf") && i + 1 < args.length) {
         conf = Path.of(args[++i]);
+        confGiven = true;
+      } else if (!commands.isEmpty() && commands.get(0).equals("doctor")) {
+        commands.add(args[i]); // the doctor's own options
       } else if (args[i].equals("--help") || args[i].equals("-h")) {
         System.out.println(USAGE);
         return;
       } else {
         commands.add(args[i]);
       }
+    }
+    if (!commands.isEmpty() && commands.get(0).equals("doctor")) {
+      Path hubConf = confGiven || Files.exists(conf) ? conf : null;
+      System.exit(Doctor.run(commands.subList(1, commands.size()), hubConf, System.out, System.err));
     }
     if (!commands.isEmpty() && commands.get(0).equals("check-cert")) {
       System.exit(checkCert(commands.subList(1, commands.size())));
@@ -55,7 +66,8 @@ public final class Main {
     run(loaded.config());
   }
 
-  static final String USAGE = "usage: java -jar event-hub.jar [--conf FILE] [check-config | check-cert FILE...]";
+  static final String USAGE = "usage: java -jar event-hub.jar [--conf FILE] [check-config | check-cert FILE... | doctor ...]\n  "
+      + Doctor.USAGE;
 
   /** Checks PEM files (certificate, chain, key) before Apache or the hub loads them; 0 if all are fine. */
   static int checkCert(List<String> files) {

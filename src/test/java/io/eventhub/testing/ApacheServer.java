@@ -214,6 +214,11 @@ public final class ApacheServer implements AutoCloseable {
     return site;
   }
 
+  /** The httpd.conf this server runs: the test's frame, which includes the shipped file. */
+  public Path conf() {
+    return dir.resolve("httpd.conf");
+  }
+
   /** The access log: one line per request with the balancer member that served it. */
   public List<String> accessLog() {
     return readLines(dir.resolve("access.log"));
