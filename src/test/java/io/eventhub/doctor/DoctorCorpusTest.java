@@ -23,9 +23,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static io.eventhub.doctor.Findings.codes;
+import static io.eventhub.doctor.Findings.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -212,17 +213,5 @@ class DoctorCorpusTest {
 
   private static DoctorOptions options(Path conf) {
     return DoctorOptions.parse(List.of("--apache-config", conf.toString(), "--apache-version", apacheVersion));
-  }
-
-  private static Set<String> codes(Report report, Severity... severities) {
-    Set<Severity> wanted = Set.of(severities);
-    return report.findings().stream().filter(f -> wanted.contains(f.severity())).map(Finding::code)
-        .collect(Collectors.toCollection(TreeSet::new));
-  }
-
-  private static Finding only(Report report, String code) {
-    List<Finding> found = report.findings().stream().filter(f -> f.code().equals(code)).toList();
-    assertEquals(1, found.size(), () -> code + " once in:\n" + report.text());
-    return found.get(0);
   }
 }

@@ -19,10 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
+import static io.eventhub.doctor.Findings.codes;
+import static io.eventhub.doctor.Findings.only;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,17 +159,5 @@ class DoctorLiveTest {
     String changed = change.apply(shipped);
     assertTrue(!changed.equals(shipped), "the variant changes the shipped file");
     return Files.writeString(dir.resolve(name), changed);
-  }
-
-  private static Set<String> codes(Report report, Severity... severities) {
-    Set<Severity> wanted = Set.of(severities);
-    return report.findings().stream().filter(f -> wanted.contains(f.severity())).map(Finding::code)
-        .collect(Collectors.toCollection(TreeSet::new));
-  }
-
-  private static Finding only(Report report, String code) {
-    List<Finding> found = report.findings().stream().filter(f -> f.code().equals(code)).toList();
-    assertEquals(1, found.size(), () -> code + " once in:\n" + report.text());
-    return found.get(0);
   }
 }
