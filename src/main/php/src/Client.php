@@ -65,16 +65,8 @@ final class Client
                 'the publish token is empty or contains spaces or control characters: pass the hub\'s publish.token',
             );
         }
-        $unknown = array_diff(array_keys($options), array_keys(self::DEFAULTS));
-        if ($unknown !== []) {
-            throw new InvalidArgumentException(sprintf(
-                'unknown option(s) %s; known: %s',
-                implode(', ', $unknown),
-                implode(', ', array_keys(self::DEFAULTS)),
-            ));
-        }
         $this->baseUrl = rtrim($baseUrl, '/');
-        $this->options = self::checkedOptions($options + self::DEFAULTS);
+        $this->options = self::checkedOptions(Options::withDefaults($options, self::DEFAULTS));
         $this->http = new HttpTransport($this->baseUrl, $token, $this->options);
     }
 

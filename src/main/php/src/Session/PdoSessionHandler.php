@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace EventHub\Session;
 
 use EventHub\Client;
+use EventHub\Options;
 use EventHub\Exception\InvalidArgumentException;
 
 /**
@@ -55,15 +56,7 @@ final class PdoSessionHandler implements \SessionHandlerInterface, \SessionUpdat
     /** @param array<string, mixed> $options see the class comment */
     public function __construct(private readonly \PDO $pdo, array $options = [])
     {
-        $unknown = array_diff(array_keys($options), array_keys(self::DEFAULTS));
-        if ($unknown !== []) {
-            throw new InvalidArgumentException(sprintf(
-                'unknown option(s) %s; known: %s',
-                implode(', ', $unknown),
-                implode(', ', array_keys(self::DEFAULTS)),
-            ));
-        }
-        $options += self::DEFAULTS;
+        $options = Options::withDefaults($options, self::DEFAULTS);
         $identifier = '/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/';
         foreach (['table', 'idColumn', 'userColumn', 'rolesColumn', 'dataColumn', 'expiresColumn'] as $name) {
             $value = $options[$name];
