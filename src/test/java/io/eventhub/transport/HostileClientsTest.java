@@ -106,6 +106,63 @@ class HostileClientsTest {
   }
 
   @Test
+  @DisplayName("a close frame the client never answers: its socket is aborted, gone from the hub's side within 2 s")
+  void unansweredClose() {
+    try (TestHub hub = TestHub.start()) {
+      List<StalledSocket> stalled = new ArrayList<>();
+      try {
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+          StalledSocket socket = StalledSocket.subscribe(hub.port(), "demo.quiet");
+          stalled.add(socket);
+          ports.add(socket.localPort());
+        }
+        long closed = System.nanoTime();
+        hub.hub().bridge().connections().closeAll(CloseCodes.RECONNECT, "reconnect");
+        long gone = awaitGone(hub.port(), ports, Duration.ofSeconds(2));
+        System.out.printf("unanswered close frames: sockets gone %d ms after the close%n", (gone - closed) / 1_000_000);
+      } finally {
+        stalled.forEach(StalledSocket::close);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("the idle timeout aborts a silent client's socket: nothing of it stays on the hub's side")
+  void idleTimeout() {
+    try (TestHub hub = TestHub.start(new JsonObject().put("http", new JsonObject().put("idleTimeoutSeconds", 1)))) {
+      List<StalledSocket> stalled = new ArrayList<>();
+      try {
+        Set<Integer> ports = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+          StalledSocket socket = StalledSocket.subscribe(hub.port(), "demo.quiet");
+          stalled.add(socket);
+          ports.add(socket.localPort());
+        }
+        long lastHandshake = System.nanoTime();
+        long gone = awaitGone(hub.port(), ports, Duration.ofSeconds(4));
+        System.out.printf("idle timeout 1 s: sockets gone %d ms after the last handshake%n", (gone - lastHandshake) / 1_000_000);
+      } finally {
+        stalled.forEach(StalledSocket::close);
+      }
+    }
+  }
+
+  /** Waits until none of the clients at {@code ports} has a socket left on the hub's side; returns when. */
+  private static long awaitGone(int hubPort, Set<Integer> ports, Duration within) {
+    try {
+      Await.until("the hub's side of every socket is gone", within, () -> {
+        Set<Integer> present = KernelSockets.peersOf(hubPort);
+        present.retainAll(ports);
+        return present.isEmpty();
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + KernelSockets.describe(hubPort), e);
+    }
+    return System.nanoTime();
+  }
+
+  @Test
   @DisplayName("one user past http.maxConnectionsPerUser is refused with 429 too_many_connections / close 4429, others are not")
   void perUserLimit() {
     TestDatabase db = TestDatabase.get();
