@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Whether a handshake may become a connection, shared by all server verticles: the client address's
  * budget of failed handshakes (so that a flood of made-up session ids costs one database lookup per
- * budget, not one per attempt, and the pool stays for the sessions that exist), then the
- * {@link Authenticator}, then the per-user or per-address connection limit.
+ * budget, not one per attempt, and the pool stays for the sessions that exist; past it only sessions
+ * the cache knows get in), then the {@link Authenticator}, then the per-user or per-address connection limit.
  */
 public final class Admission {
   private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -50,11 +50,9 @@ public final class Admission {
    */
   public Future<AuthResult> admit(HttpServerRequest request) {
     String address = clientAddress(request);
-    if (retryAfterSeconds(address) > 0) {
-      return Future.succeededFuture(AuthResult.tooManyAttempts(
-          "too many failed handshakes from this address; retry later").from(address));
-    }
-    Future<AuthResult> pending = authenticator.authenticate(request);
+    // Over budget: only sessions the cache knows (behind a proxy not listed in http.trustedProxies,
+    // every user shares its address, and those already seen keep getting in).
+    Future<AuthResult> pending = authenticator.authenticate(request, retryAfterSeconds(address) > 0);
     if (pending.succeeded()) {
       return Future.succeededFuture(decide(pending.result(), address));
     }

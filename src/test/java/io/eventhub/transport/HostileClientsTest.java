@@ -239,6 +239,11 @@ class HostileClientsTest {
       for (String id : legit.subList(0, LEGIT_BEFORE)) {
         baseline = Math.max(baseline, legitimateHandshake(hub.port(), id));
       }
+      String known = legit.get(0);
+      String unseen = "hostile-unseen-" + UUID.randomUUID();
+      db.session(unseen, 499L, null, 3600);
+      Credentials fromFlood = Credentials.header("X-Forwarded-For", "203.0.113.66");
+      admitted(new WebSocketClients.Raw(hub.port(), fromFlood.with("Authorization", "Bearer " + known))).close();
       double missesBefore = misses(hub.port());
       Flood flood = Flood.start(hub.port(), "203.0.113.66");
       long during = 0;
@@ -247,6 +252,14 @@ class HostileClientsTest {
         during = Math.max(during, legitimateHandshake(hub.port(), id));
         legitDuring += flood.done.isDone() ? 0 : 1;
       }
+      Await.until("the flooding address is over its budget", Duration.ofSeconds(10), () -> flood.tooMany.get() > 0);
+      // Behind a proxy the hub does not trust, everybody shares the flood's address: a user the
+      // hub knows still gets in, one it would have to look up waits.
+      admitted(new WebSocketClients.Raw(hub.port(), fromFlood.with("Authorization", "Bearer " + known))).close();
+      UpgradeRejectedException waits = WebSocketClients.rejection(hub.port(), "/eventbus/websocket",
+          fromFlood.with("Authorization", "Bearer " + unseen));
+      assertEquals(429, waits.getStatus());
+      assertEquals("too_many_attempts", new JsonObject(waits.getBody()).getString("error"));
       flood.stop();
       double lookups = misses(hub.port()) - missesBefore - LEGIT_DURING;
       System.out.printf("flood: %d attempts in %d ms (%d x 401, %d x 429 with Retry-After), %.0f database lookups for it;"
