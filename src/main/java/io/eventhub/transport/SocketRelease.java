@@ -33,7 +33,7 @@ public final class SocketRelease extends ChannelDuplexHandler {
   /** Puts the rule on one accepted HTTP connection, behind the idle timer so that it sees its events. */
   public static void install(HttpConnection connection) {
     if (!(connection instanceof ConnectionBase base)) {
-      return; // HTTP/2: a stream is not a socket of its own
+      return; // not a socket Vert.x gives access to
     }
     Channel channel = base.channel();
     if (channel.pipeline().get("idle") != null) {
