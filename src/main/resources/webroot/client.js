@@ -22,6 +22,7 @@
 
   /** Close codes after which a retry cannot succeed: the user must log in again or be let in. */
   var FATAL_CODES = {4401: 'unauthenticated', 4403: 'forbidden', 4009: 'frame too large'};
+  var TOO_MANY = 4429;
   var MAX_QUEUED = 1000;
 
   function EventHub(url, options) {
@@ -91,6 +92,9 @@
         self.emit('fatal', info);
         return;
       }
+      // 4429: too many connections or failed logins from here; coming back at once would only be
+      // refused again, so the backoff starts as if several attempts had failed already (16 s by default).
+      if (e.code === TOO_MANY) self.attempt = Math.max(self.attempt, 5);
       var delay = self.backoff();
       self.attempt++;
       self.emit('reconnecting', {code: e.code, reason: e.reason, delay: delay, attempt: self.attempt});

@@ -13,6 +13,7 @@ import io.eventhub.delivery.DeliveryLag;
 import io.eventhub.delivery.FanOut;
 import io.eventhub.delivery.Handover;
 import io.eventhub.delivery.Publisher;
+import io.eventhub.http.Admission;
 import io.eventhub.http.Health;
 import io.eventhub.http.HubServerVerticle;
 import io.eventhub.http.StaticAssets;
@@ -79,7 +80,8 @@ public final class Hub {
     FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(), lag);
     Handover handover = new Handover(vertx.eventBus(), fanOut, metrics, config.shutdown().effectiveHandoverSeconds());
     // The bridge: every client connection's protocol, permissions and limits over that delivery path.
-    this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics));
+    this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics,
+        config.http().maxConnectionsPerUser(), config.http().maxConnectionsPerAddress()));
     this.transports = new Transports(bridge);
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
   }
@@ -112,8 +114,9 @@ public final class Hub {
           Health health = new Health(vertx, hub.bridge.connections(), hub.database,
               config.database().queryTimeoutMillis(), ClusterMembership.of(vertx));
           StaticAssets assets = new StaticAssets();
+          Admission admission = new Admission(authenticator, hub.bridge.connections(), config.http());
           return vertx.deployVerticle(() -> {
-            HubServerVerticle server = new HubServerVerticle(config, hub.bridge, hub.transports, authenticator, health, assets, registry);
+            HubServerVerticle server = new HubServerVerticle(config, hub.bridge, hub.transports, admission, health, assets, registry);
             hub.firstServer.compareAndSet(null, server);
             return server;
           }, new DeploymentOptions().setInstances(config.http().instances()));

@@ -36,6 +36,15 @@ public final class Authenticator {
   }
 
   public Future<AuthResult> authenticate(HttpServerRequest request) {
+    return authenticate(request, false);
+  }
+
+  /**
+   * With {@code cachedOnly}, a session the cache does not know is refused with 429
+   * {@code too_many_attempts} instead of being looked up: for a client address over its budget of
+   * failed handshakes, whose known users still get in.
+   */
+  public Future<AuthResult> authenticate(HttpServerRequest request, boolean cachedOnly) {
     String origin = request.getHeader("origin");
     if (origin != null && !originAllowed(origin, request)) {
       log.info("Refused a connection from origin {}", origin);
@@ -50,6 +59,12 @@ public final class Authenticator {
     }
     if (!config.idPattern().matcher(sessionId).matches()) {
       return Future.succeededFuture(AuthResult.unauthenticated("malformed session id"));
+    }
+    if (cachedOnly) {
+      SessionStore.Lookup known = sessions.cached(sessionId);
+      return Future.succeededFuture(known == null
+          ? AuthResult.tooManyAttempts("too many failed handshakes from this address; retry later")
+          : admission(known, sessionId));
     }
     Future<SessionStore.Lookup> lookup = sessions.lookup(sessionId);
     if (lookup.succeeded()) {

@@ -38,6 +38,7 @@ public abstract class BridgeConnection implements Subscriber {
   private final Context context;
   private final Identity identity;
   private final String sessionId;
+  private final String clientAddress;
   private final AddressRules rules;
   private final String transport;
   private final RateLimit rate;
@@ -54,6 +55,7 @@ public abstract class BridgeConnection implements Subscriber {
     this.context = context;
     this.identity = auth.identity();
     this.sessionId = auth.sessionId();
+    this.clientAddress = auth.clientAddress();
     this.rules = AddressRules.of(limits.permissions(), identity);
     this.transport = transport;
     this.rate = new RateLimit(limits.maxMessagesPerSecond());
@@ -92,6 +94,11 @@ public abstract class BridgeConnection implements Subscriber {
     return sessionId;
   }
 
+  /** The client's address (X-Forwarded-For from a trusted proxy, else the peer's); null if unknown. */
+  public String clientAddress() {
+    return clientAddress;
+  }
+
   public String transport() {
     return transport;
   }
@@ -102,7 +109,10 @@ public abstract class BridgeConnection implements Subscriber {
 
   /** Called once by the transport when it is open: the connection counts, and can be drained, revoked and sent heartbeats. */
   public final void opened() {
-    bridge.connections().add(this);
+    // The handshake checked too; this decides for good when parallel handshakes of one user raced.
+    if (!bridge.connections().add(this)) {
+      close(CloseCodes.TOO_MANY, "too many connections");
+    }
   }
 
   /** One bridge frame from the client, as text. */

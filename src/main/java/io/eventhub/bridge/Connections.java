@@ -1,5 +1,7 @@
 package io.eventhub.bridge;
 
+import io.eventhub.auth.AuthResult;
+import io.eventhub.auth.Identity;
 import io.eventhub.auth.SessionConnections;
 import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Future;
@@ -15,26 +17,52 @@ import java.util.function.Consumer;
 public final class Connections implements SessionConnections {
   private final Set<BridgeConnection> open = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<BridgeConnection>> bySession = new ConcurrentHashMap<>();
+  /** Open connections per user ("u:" + id) and per anonymous client address ("a:" + address). */
+  private final Map<String, Integer> perHolder = new ConcurrentHashMap<>();
+  private final int maxPerUser;
+  private final int maxPerAddress;
   private final AtomicLong droppedFrames = new AtomicLong();
   private final Promise<Void> emptied = Promise.promise();
   private volatile boolean draining;
   private final HubMetrics metrics;
 
-  public Connections(HubMetrics metrics) {
+  /** {@code maxPerUser}: connections one user may hold; {@code maxPerAddress}: one anonymous client address. */
+  public Connections(HubMetrics metrics, int maxPerUser, int maxPerAddress) {
     this.metrics = metrics;
+    this.maxPerUser = maxPerUser;
+    this.maxPerAddress = maxPerAddress;
   }
 
-  void add(BridgeConnection connection) {
+  /**
+   * Whether a newcomer with this identity and client address may still open a connection. Checked at
+   * the handshake to refuse with 429 before anything is set up; {@link #add} decides for good.
+   */
+  public boolean roomFor(AuthResult auth) {
+    String holder = holder(auth.identity(), auth.clientAddress());
+    return holder == null || perHolder.getOrDefault(holder, 0) < max(holder);
+  }
+
+  /** False (and nothing counted) when the connection's user or address already holds its limit. */
+  boolean add(BridgeConnection connection) {
+    String holder = holder(connection.identity(), connection.clientAddress());
+    if (holder != null && !reserve(holder)) {
+      return false;
+    }
     open.add(connection);
     metrics.connectionOpened(connection.transport());
     if (connection.sessionId() != null) {
       bySession.computeIfAbsent(connection.sessionId(), id -> ConcurrentHashMap.newKeySet()).add(connection);
     }
+    return true;
   }
 
   void remove(BridgeConnection connection) {
     if (open.remove(connection)) {
       metrics.connectionClosed(connection.transport());
+      String holder = holder(connection.identity(), connection.clientAddress());
+      if (holder != null) {
+        perHolder.computeIfPresent(holder, (h, n) -> n <= 1 ? null : n - 1);
+      }
     }
     if (connection.sessionId() != null) {
       bySession.computeIfPresent(connection.sessionId(), (id, set) -> {
@@ -45,6 +73,32 @@ public final class Connections implements SessionConnections {
     if (draining && open.isEmpty()) {
       emptied.tryComplete();
     }
+  }
+
+  /** Atomic per holder, so that a burst of parallel handshakes cannot overshoot the limit. */
+  private boolean reserve(String holder) {
+    boolean[] reserved = {false};
+    perHolder.compute(holder, (h, n) -> {
+      int held = n == null ? 0 : n;
+      if (held >= max(h)) {
+        return n;
+      }
+      reserved[0] = true;
+      return held + 1;
+    });
+    return reserved[0];
+  }
+
+  private int max(String holder) {
+    return holder.startsWith("u:") ? maxPerUser : maxPerAddress;
+  }
+
+  /** Who a connection counts against: its user, or its client address when anonymous; null if neither is known. */
+  private static String holder(Identity identity, String clientAddress) {
+    if (identity != null && !identity.anonymous()) {
+      return "u:" + identity.userId();
+    }
+    return clientAddress == null ? null : "a:" + clientAddress;
   }
 
   void countDropped(int frames) {

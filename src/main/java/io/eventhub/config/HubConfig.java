@@ -13,13 +13,23 @@ import java.util.regex.Pattern;
 public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database database, Bridge bridge, Publish publish, Metrics metrics,
                         Shutdown shutdown) {
 
-  /** The client-facing HTTP server. {@code instances} is the number of server verticles. */
   /**
-   * The client-facing HTTP server. {@code trustedProxies}: addresses of the proxies (Apache) whose
-   * X-Forwarded-Host / -Proto the hub believes; from anyone else those headers are ignored.
+   * The client-facing HTTP server. {@code instances} is the number of server verticles.
+   * {@code trustedProxies}: addresses of the proxies (Apache) whose X-Forwarded-For / -Host / -Proto
+   * the hub believes; from anyone else those headers are ignored. {@code maxConnectionsPerUser} bounds
+   * one user's connections (authenticated), {@code maxConnectionsPerAddress} one client address's
+   * (anonymous); {@code maxFailedHandshakesPerMinute} is a client address's budget of refused
+   * handshakes (unknown sessions) before it gets 429. {@code sendBufferBytes}: each socket's kernel
+   * send buffer (SO_SNDBUF); 0 for {@code bridge.writeQueueMaxBytes}.
    */
   public record Http(String host, int port, int instances, int idleTimeoutSeconds, int maxConnections,
-                     List<String> trustedProxies) {}
+                     List<String> trustedProxies, int maxConnectionsPerUser, int maxConnectionsPerAddress,
+                     int maxFailedHandshakesPerMinute, int sendBufferBytes) {
+    /** The SO_SNDBUF each client socket gets: what may wait in the kernel for one client is bounded and known. */
+    public int effectiveSendBufferBytes(Bridge bridge) {
+      return sendBufferBytes > 0 ? sendBufferBytes : bridge.writeQueueMaxBytes();
+    }
+  }
 
   /** TLS terminated by the hub itself (without Apache in front): PEM certificate chain and PKCS#8 key. */
   public record Tls(boolean enabled, String certFile, String keyFile) {}
@@ -153,7 +163,14 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
         resolveInstances(in.intIn("http.instances", 0, 256)),
         in.intIn("http.idleTimeoutSeconds", 0, 86_400),
         in.intIn("http.maxConnections", 1, 10_000_000),
-        in.strings("http.trustedProxies"));
+        in.strings("http.trustedProxies"),
+        in.intIn("http.maxConnectionsPerUser", 1, 10_000_000),
+        in.intIn("http.maxConnectionsPerAddress", 1, 10_000_000),
+        in.intIn("http.maxFailedHandshakesPerMinute", 1, 10_000_000),
+        in.intIn("http.sendBufferBytes", 0, 64 * 1024 * 1024));
+    if (http.sendBufferBytes() > 0 && http.sendBufferBytes() < 4096) {
+      in.problem("http.sendBufferBytes", "must be 0 (as bridge.writeQueueMaxBytes) or at least 4096");
+    }
     Bridge bridge = new Bridge(
         new Permissions(
             in.addressPatterns("bridge.permissions.subscribe"),

@@ -1,7 +1,6 @@
 package io.eventhub.http;
 
 import io.eventhub.auth.AuthResult;
-import io.eventhub.auth.Authenticator;
 import io.eventhub.bridge.Bridge;
 import io.eventhub.config.HubConfig;
 import io.eventhub.protocol.CloseCodes;
@@ -10,6 +9,7 @@ import io.eventhub.publish.PublishApi;
 import io.eventhub.transport.SockJsSessionSocket;
 import io.eventhub.transport.SockJsSessions;
 import io.eventhub.transport.SockJsTransport;
+import io.eventhub.transport.SocketRelease;
 import io.eventhub.transport.Transports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -54,7 +54,7 @@ public final class HubServerVerticle extends VerticleBase {
   private final HubConfig config;
   private final Bridge bridge;
   private final Transports transports;
-  private final Authenticator authenticator;
+  private final Admission admission;
   private final Health health;
   private final StaticAssets assets;
   private final PrometheusMeterRegistry registry;
@@ -62,13 +62,13 @@ public final class HubServerVerticle extends VerticleBase {
   private SockJsSessions sessions;
   private boolean sessionCookie;
 
-  public HubServerVerticle(HubConfig config, Bridge bridge, Transports transports, Authenticator authenticator,
+  public HubServerVerticle(HubConfig config, Bridge bridge, Transports transports, Admission admission,
                            Health health, StaticAssets assets, PrometheusMeterRegistry registry) {
     this.transports = transports;
     this.registry = registry;
     this.config = config;
     this.bridge = bridge;
-    this.authenticator = authenticator;
+    this.admission = admission;
     this.health = health;
     this.assets = assets;
   }
@@ -89,6 +89,9 @@ public final class HubServerVerticle extends VerticleBase {
         .setPort(config.http().port())
         .setIdleTimeout(config.http().idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        // Without it the kernel grows a socket's send buffer to megabytes for a client that does
+        // not read; with it what waits there for one client is bounded and known.
+        .setSendBufferSize(config.http().effectiveSendBufferBytes(config.bridge()))
         .setMaxWebSocketFrameSize(webSocketLimit())
         .setMaxWebSocketMessageSize(webSocketLimit())
         // WebSocket compression off: every browser offers permessage-deflate, and with it each
@@ -102,7 +105,7 @@ public final class HubServerVerticle extends VerticleBase {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(config.tls().certFile()).setKeyPath(config.tls().keyFile()));
     }
-    return vertx.createHttpServer(options).requestHandler(router).listen()
+    return vertx.createHttpServer(options).requestHandler(router).connectionHandler(SocketRelease::install).listen()
         .onSuccess(s -> server = s);
   }
 
@@ -169,6 +172,9 @@ public final class HubServerVerticle extends VerticleBase {
     authenticate(ctx, start, auth -> {
       if (!auth.admitted()) {
         ctx.request().resume();
+        if ("too_many_attempts".equals(auth.error())) {
+          ctx.response().putHeader("Retry-After", String.valueOf(admission.retryAfterSeconds(auth.clientAddress())));
+        }
         JsonErrors.send(ctx.response(), auth.status(), auth.error(), auth.message());
         return;
       }
@@ -215,8 +221,7 @@ public final class HubServerVerticle extends VerticleBase {
       return;
     }
     // Counted here when refused, in the socket handler when admitted: once per session, not per poll.
-    authenticator.authenticate(ctx.request())
-        .otherwise(e -> AuthResult.unavailable("authentication failed"))
+    admission.admit(ctx.request())
         .onSuccess(auth -> {
           if (!auth.admitted()) {
             countHandshake(auth, start);
@@ -271,7 +276,7 @@ public final class HubServerVerticle extends VerticleBase {
    * answer (the common case in a reconnect storm) is used at once, without a chain of futures.
    */
   private void authenticate(RoutingContext ctx, long start, Handler<AuthResult> then) {
-    Future<AuthResult> pending = authenticator.authenticate(ctx.request());
+    Future<AuthResult> pending = admission.admit(ctx.request());
     if (pending.succeeded()) {
       countHandshake(pending.result(), start);
       then.handle(pending.result());

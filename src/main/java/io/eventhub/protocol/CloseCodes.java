@@ -11,6 +11,8 @@ public final class CloseCodes {
   public static final int SLOW_CONSUMER = 4008;
   public static final int FRAME_TOO_LARGE = 4009;
   public static final int RATE_LIMITED = 4029;
+  /** Too many connections of this user or client address, or too many failed handshakes: reconnect slower. */
+  public static final int TOO_MANY = 4429;
 
   private CloseCodes() {}
 
@@ -24,6 +26,7 @@ public final class CloseCodes {
       case SLOW_CONSUMER -> "slow_consumer";
       case FRAME_TOO_LARGE -> "frame_too_large";
       case RATE_LIMITED -> "rate_limited";
+      case TOO_MANY -> "too_many_connections";
       default -> "other";
     };
   }

@@ -43,10 +43,18 @@ final class RawWebSocketConnection extends BridgeConnection {
     return wire.full();
   }
 
-  /** Vert.x writes the close frame after everything written before it: the same channel, in order. */
+  /**
+   * Vert.x writes the close frame after everything written before it: the same channel, in order. A
+   * client whose queue is full would not read it for long, if ever: its socket is aborted instead.
+   */
   @Override
   protected void closeTransport(int code, String reason) {
+    if (wire.full()) {
+      wire.abort();
+      return;
+    }
     socket.close((short) code, reason);
+    wire.abortUnlessClosed(context());
   }
 
   @Override

@@ -77,10 +77,16 @@ final class SockJsWebSocketConnection extends BridgeConnection {
     return wire.full();
   }
 
+  /** As the raw WebSocket: the close frame if the client reads, else the socket aborted. */
   @Override
   protected void closeTransport(int code, String reason) {
+    if (wire.full()) {
+      wire.abort();
+      return;
+    }
     write(closeFrame(code, reason));
     socket.close();
+    wire.abortUnlessClosed(context());
   }
 
   @Override
@@ -95,6 +101,7 @@ final class SockJsWebSocketConnection extends BridgeConnection {
     WebSocketWire wire = new WebSocketWire(connection);
     wire.write(WireFrames.textFrame(closeFrame(code, reason)));
     socket.close();
+    wire.abortUnlessClosed(Vertx.currentContext());
   }
 
   private static Buffer closeFrame(int code, String reason) {

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.vertx.core.Context;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 
@@ -54,6 +55,16 @@ final class WebSocketWire {
       entry = encoder;
     }
     return entry;
+  }
+
+  /** Drops the client at once: RST, the kernel's buffer for it freed (see {@link SocketRelease}). */
+  void abort() {
+    SocketRelease.abort(channel);
+  }
+
+  /** After a close frame: aborts the socket if the client has not closed it within the grace. */
+  void abortUnlessClosed(Context context) {
+    SocketRelease.abortUnlessClosed(context, channel);
   }
 
   /** The socket holds more unsent bytes than its write queue may ({@code bridge.writeQueueMaxBytes}). */

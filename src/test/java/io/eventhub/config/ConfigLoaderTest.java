@@ -97,6 +97,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("the hostile-client limits: per user, per address, failed handshakes, send buffer; validated, overridable")
+  void clientLimits() {
+    HubConfig.Http http = TestHub.load(new JsonObject(), Map.of("HUB_HTTP_MAX_CONNECTIONS_PER_USER", "7",
+        "HUB_HTTP_SEND_BUFFER_BYTES", "65536")).config().http();
+    assertEquals(7, http.maxConnectionsPerUser());
+    assertEquals(1000, http.maxConnectionsPerAddress());
+    assertEquals(60, http.maxFailedHandshakesPerMinute());
+    assertEquals(65536, http.sendBufferBytes());
+    HubConfig defaults = TestHub.load(new JsonObject(), Map.of()).config();
+    assertEquals(defaults.bridge().writeQueueMaxBytes(), defaults.http().effectiveSendBufferBytes(defaults.bridge()),
+        "by default the kernel holds at most as much for a client as the hub's own write queue");
+    List<String> problems = problems(new JsonObject("""
+        {"http": {"maxConnectionsPerUser": 0, "sendBufferBytes": 100}}"""), Map.of());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("http.maxConnectionsPerUser: must be a whole number")), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("http.sendBufferBytes: must be 0")), problems.toString());
+  }
+
+  @Test
   @DisplayName("unknown HUB_ variables are warnings, not errors")
   void unknownEnvIsWarning() {
     ConfigLoader.Loaded loaded = TestHub.load(new JsonObject(), Map.of("HUB_HTTP_PROT", "1", "PATH", "/bin"));
