@@ -1,6 +1,7 @@
 package io.eventhub.auth;
 
 import io.eventhub.config.HubConfig;
+import io.eventhub.config.TrustedProxies;
 import io.vertx.core.Future;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
@@ -9,9 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,13 +25,13 @@ public final class Authenticator {
 
   private final HubConfig.Auth config;
   private final SessionStore sessions;
-  private final Set<String> trustedProxies;
+  private final TrustedProxies trustedProxies;
 
   /** {@code sessions} is null in anonymous mode. */
-  public Authenticator(HubConfig.Auth config, SessionStore sessions, List<String> trustedProxies) {
+  public Authenticator(HubConfig.Auth config, SessionStore sessions, TrustedProxies trustedProxies) {
     this.config = config;
     this.sessions = sessions;
-    this.trustedProxies = Set.copyOf(trustedProxies);
+    this.trustedProxies = trustedProxies;
   }
 
   public Future<AuthResult> authenticate(HttpServerRequest request) {

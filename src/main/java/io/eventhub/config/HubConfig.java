@@ -15,7 +15,7 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
 
   /**
    * The client-facing HTTP server. {@code instances} is the number of server verticles.
-   * {@code trustedProxies}: addresses of the proxies (Apache) whose X-Forwarded-For / -Host / -Proto
+   * {@code trustedProxies}: addresses or ranges of the proxies (Apache) whose X-Forwarded-For / -Host
    * the hub believes; from anyone else those headers are ignored. {@code maxConnectionsPerUser} bounds
    * one user's connections (authenticated), {@code maxConnectionsPerAddress} one client address's
    * (anonymous); {@code maxFailedHandshakesPerMinute} is a client address's budget of refused
@@ -23,7 +23,7 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
    * send buffer (SO_SNDBUF); 0 for {@code bridge.writeQueueMaxBytes}.
    */
   public record Http(String host, int port, int instances, int idleTimeoutSeconds, int maxConnections,
-                     List<String> trustedProxies, int maxConnectionsPerUser, int maxConnectionsPerAddress,
+                     TrustedProxies trustedProxies, int maxConnectionsPerUser, int maxConnectionsPerAddress,
                      int maxFailedHandshakesPerMinute, int sendBufferBytes) {
     /** The SO_SNDBUF each client socket gets: what may wait in the kernel for one client is bounded and known. */
     public int effectiveSendBufferBytes(Bridge bridge) {
@@ -163,7 +163,8 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
         resolveInstances(in.intIn("http.instances", 0, 256)),
         in.intIn("http.idleTimeoutSeconds", 0, 86_400),
         in.intIn("http.maxConnections", 1, 10_000_000),
-        in.strings("http.trustedProxies"),
+        TrustedProxies.of(in.strings("http.trustedProxies"),
+            (i, why) -> in.problem("http.trustedProxies[" + i + "]", why)),
         in.intIn("http.maxConnectionsPerUser", 1, 10_000_000),
         in.intIn("http.maxConnectionsPerAddress", 1, 10_000_000),
         in.intIn("http.maxFailedHandshakesPerMinute", 1, 10_000_000),

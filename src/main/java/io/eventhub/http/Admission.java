@@ -4,12 +4,12 @@ import io.eventhub.auth.AuthResult;
 import io.eventhub.auth.Authenticator;
 import io.eventhub.bridge.Connections;
 import io.eventhub.config.HubConfig;
+import io.eventhub.config.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -26,14 +26,14 @@ public final class Admission {
 
   private final Authenticator authenticator;
   private final Connections connections;
-  private final Set<String> trustedProxies;
+  private final TrustedProxies trustedProxies;
   private final int maxFailures;
   private final Map<String, Failures> failures = new ConcurrentHashMap<>();
 
   public Admission(Authenticator authenticator, Connections connections, HubConfig.Http config) {
     this.authenticator = authenticator;
     this.connections = connections;
-    this.trustedProxies = Set.copyOf(config.trustedProxies());
+    this.trustedProxies = config.trustedProxies();
     this.maxFailures = config.maxFailedHandshakesPerMinute();
   }
 

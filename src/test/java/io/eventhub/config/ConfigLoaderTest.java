@@ -138,4 +138,25 @@ class ConfigLoaderTest {
         () -> ConfigLoader.load(Path.of("no-such-dir", "hub.json"), Map.of()));
     assertTrue(missing.problems().get(0).contains("no-such-dir"), missing.problems().toString());
   }
+
+  @Test
+  @DisplayName("trusted proxies are addresses or ranges (IPv4 and IPv6); anything else is a problem naming the entry")
+  void trustedProxyRanges() {
+    TrustedProxies proxies = TestHub.load(new JsonObject().put("http", new JsonObject()
+        .put("trustedProxies", List.of("127.0.0.1", "10.0.0.0/8", "172.16.0.0/12", "fd00::/8"))), Map.of())
+        .config().http().trustedProxies();
+    assertTrue(proxies.contains("127.0.0.1"));
+    assertTrue(proxies.contains("10.244.3.17"), "a pod address in 10.0.0.0/8");
+    assertTrue(proxies.contains("172.31.255.1"));
+    assertTrue(!proxies.contains("172.32.0.1"), "outside 172.16.0.0/12");
+    assertTrue(!proxies.contains("127.0.0.2"), "an address is not a range");
+    assertTrue(proxies.contains("fd12:3456::1"));
+    assertTrue(!proxies.contains("2001:db8::1"));
+    assertTrue(!proxies.contains("localhost"), "names are never looked up");
+    List<String> problems = problems(new JsonObject().put("http", new JsonObject()
+        .put("trustedProxies", List.of("10.0.0.0/33", "apache.internal", "10.0.0.1"))), Map.of());
+    assertEquals(List.of(
+        "http.trustedProxies[0]: \"10.0.0.0/33\" has a prefix length outside 0 to 32",
+        "http.trustedProxies[1]: \"apache.internal\" is not an IP address or range like 10.0.0.0/8"), problems);
+  }
 }
