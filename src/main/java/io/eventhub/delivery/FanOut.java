@@ -9,6 +9,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
+import io.eventhub.history.History;
+import io.eventhub.history.Position;
 import io.eventhub.metrics.HubMetrics;
 import io.eventhub.protocol.OutboundFrame;
 import org.slf4j.Logger;
@@ -42,6 +44,7 @@ public final class FanOut {
   private final HubMetrics metrics;
   private final long flushIntervalNanos;
   private final DeliveryLag lag;
+  private final History history;
   private final Map<String, AddressEntry> entries = new HashMap<>();
 
   /**
@@ -49,8 +52,9 @@ public final class FanOut {
    * connections of one event loop. An event that arrives sooner waits for the rest of the interval and
    * goes out with the others, in one write per connection; after a quiet interval it goes at once.
    */
-  public FanOut(EventBus bus, HubMetrics metrics, int flushIntervalMillis, DeliveryLag lag) {
+  public FanOut(EventBus bus, HubMetrics metrics, int flushIntervalMillis, DeliveryLag lag, History history) {
     this.bus = bus;
+    this.history = history;
     this.metrics = metrics;
     this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis);
     this.lag = lag;
@@ -141,9 +145,12 @@ public final class FanOut {
     /** Read without the lock by the consumer, for the count of connections that miss a dropped event. */
     volatile int subscribers;
     private int nextGroup;
+    /** Decided once, so addresses without history pay nothing per event. */
+    final boolean stream;
 
     AddressEntry(String address) {
       this.address = address;
+      this.stream = history.streamOf(address) != null;
       this.consumer = bus.consumer(address, this::onMessage);
     }
 
@@ -195,7 +202,7 @@ public final class FanOut {
       }
       OutboundFrame frame;
       try {
-        frame = OutboundFrame.rec(address, message.body(), message.headers(), null)
+        frame = (stream ? streamFrame(message) : OutboundFrame.rec(address, message.body(), message.headers(), null))
             .publishedAt(stamp).since(since(stamp));
       } catch (RuntimeException e) {
         log.warn("Dropped an event on {} whose body cannot be encoded as JSON: {}", address, e.toString());
@@ -205,6 +212,13 @@ public final class FanOut {
         group.enqueue(frame);
       }
     }
+  }
+
+  private static OutboundFrame streamFrame(Message<Object> message) {
+    String position = message.headers().get(History.POSITION_HEADER);
+    Position parsed = Position.parse(position);
+    return OutboundFrame.rec(message.address(), message.body(), message.headers(), null,
+        parsed == null ? null : position, parsed == null ? 0 : parsed.offset());
   }
 
   /** The hub stamps what enters through it; anything else came from another publisher on the bus. */
@@ -316,7 +330,7 @@ public final class FanOut {
       if (frames.isEmpty()) {
         return;
       }
-      Batch batch = new Batch(frames);
+      Batch batch = new Batch(address, frames);
       long written = 0;
       long start = System.nanoTime();
       try {
