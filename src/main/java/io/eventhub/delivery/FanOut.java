@@ -145,13 +145,16 @@ public final class FanOut {
     /** Read without the lock by the consumer, for the count of connections that miss a dropped event. */
     volatile int subscribers;
     private int nextGroup;
-    /** Decided once, so addresses without history pay nothing per event. */
-    final boolean stream;
+    /** Only for stream addresses, decided once: the others pay nothing per event. */
+    final Sequencer sequencer;
 
     AddressEntry(String address) {
       this.address = address;
-      this.stream = history.streamOf(address) != null;
+      this.sequencer = history.streamOf(address) == null ? null : new Sequencer(address, history, consumerContext, this::enqueue);
       this.consumer = bus.consumer(address, this::onMessage);
+      if (sequencer != null) {
+        consumer.completion().onComplete(registered -> sequencer.start());
+      }
     }
 
     void add(Subscriber subscriber) {
@@ -201,24 +204,27 @@ public final class FanOut {
         return;
       }
       OutboundFrame frame;
+      Position position = sequencer == null ? null : Position.parse(message.headers().get(History.POSITION_HEADER));
       try {
-        frame = (stream ? streamFrame(message) : OutboundFrame.rec(address, message.body(), message.headers(), null))
+        frame = (position == null ? OutboundFrame.rec(address, message.body(), message.headers(), null)
+            : OutboundFrame.rec(address, message.body(), message.headers(), null, position.toString(), position.offset()))
             .publishedAt(stamp).since(since(stamp));
       } catch (RuntimeException e) {
         log.warn("Dropped an event on {} whose body cannot be encoded as JSON: {}", address, e.toString());
         return;
       }
-      for (LoopGroup group : current) {
+      if (sequencer != null) {
+        sequencer.accept(position, frame);
+      } else {
+        enqueue(frame);
+      }
+    }
+
+    private void enqueue(OutboundFrame frame) {
+      for (LoopGroup group : groups) {
         group.enqueue(frame);
       }
     }
-  }
-
-  private static OutboundFrame streamFrame(Message<Object> message) {
-    String position = message.headers().get(History.POSITION_HEADER);
-    Position parsed = Position.parse(position);
-    return OutboundFrame.rec(message.address(), message.body(), message.headers(), null,
-        parsed == null ? null : position, parsed == null ? 0 : parsed.offset());
   }
 
   /** The hub stamps what enters through it; anything else came from another publisher on the bus. */
