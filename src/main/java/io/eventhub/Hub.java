@@ -14,6 +14,7 @@ import io.eventhub.delivery.FanOut;
 import io.eventhub.delivery.Handover;
 import io.eventhub.delivery.Publisher;
 import io.eventhub.history.BusPositions;
+import io.eventhub.history.HazelcastHistory;
 import io.eventhub.history.History;
 import io.eventhub.history.MemoryHistory;
 import io.eventhub.http.Health;
@@ -26,6 +27,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
@@ -90,13 +92,16 @@ public final class Hub {
 
   /**
    * The one home of stream history, chosen here: none without streams (no interceptor, nothing on
-   * the delivery path), else in memory. Events other services publish get positions on the way in.
+   * the delivery path), else in Hazelcast when clustered (every member sees one history), else in
+   * memory. Events other services publish get positions on the way in.
    */
   private static History history(Vertx vertx, HubConfig config) {
     if (config.history().streams().isEmpty()) {
       return History.NONE;
     }
-    History history = new MemoryHistory(vertx, config.history());
+    History history = vertx instanceof VertxInternal internal && internal.clusterManager() instanceof HazelcastClusterManager hz
+        ? new HazelcastHistory(vertx, hz.getHazelcastInstance(), config.history())
+        : new MemoryHistory(vertx, config.history());
     BusPositions.install(vertx.eventBus(), history);
     return history;
   }
