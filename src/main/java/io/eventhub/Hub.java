@@ -17,6 +17,7 @@ import io.eventhub.history.BusPositions;
 import io.eventhub.history.HazelcastHistory;
 import io.eventhub.history.History;
 import io.eventhub.history.MemoryHistory;
+import io.eventhub.history.MeteredHistory;
 import io.eventhub.http.Health;
 import io.eventhub.http.HubServerVerticle;
 import io.eventhub.http.StaticAssets;
@@ -80,7 +81,7 @@ public final class Hub {
     // Delivery: events enter through the publisher and leave through the fan-out, which the handover
     // also feeds while clients move off a draining instance; both watch one lag.
     DeliveryLag lag = new DeliveryLag(config.bridge().maxDeliveryLagMillis(), MAX_WAITING_EVENTS);
-    History history = history(vertx, config);
+    History history = history(vertx, config, metrics);
     Publisher publisher = new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics, lag, history);
     FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(), lag, history);
     Handover handover = new Handover(vertx.eventBus(), fanOut, metrics, config.shutdown().effectiveHandoverSeconds());
@@ -95,13 +96,14 @@ public final class Hub {
    * the delivery path), else in Hazelcast when clustered (every member sees one history), else in
    * memory. Events other services publish get positions on the way in.
    */
-  private static History history(Vertx vertx, HubConfig config) {
+  private static History history(Vertx vertx, HubConfig config, HubMetrics metrics) {
     if (config.history().streams().isEmpty()) {
       return History.NONE;
     }
-    History history = vertx instanceof VertxInternal internal && internal.clusterManager() instanceof HazelcastClusterManager hz
-        ? new HazelcastHistory(vertx, hz.getHazelcastInstance(), config.history())
-        : new MemoryHistory(vertx, config.history());
+    History history = new MeteredHistory(
+        vertx instanceof VertxInternal internal && internal.clusterManager() instanceof HazelcastClusterManager hz
+            ? new HazelcastHistory(vertx, hz.getHazelcastInstance(), config.history())
+            : new MemoryHistory(vertx, config.history()), metrics);
     BusPositions.install(vertx.eventBus(), history);
     return history;
   }

@@ -185,7 +185,7 @@ public abstract class BridgeConnection implements Subscriber {
       if (since == null || history.streamOf(address) == null) {
         return bridge.fanOut().subscribe(address, this);
       }
-      recovery = recovery == null ? new Recovery() : recovery;
+      recovery = recovery == null ? new Recovery(bridge.metrics()) : recovery;
       recovery.begin(address);
       return bridge.fanOut().subscribe(address, this)
           .compose(v -> Recovery.read(history, address, since))

@@ -4,6 +4,7 @@ import io.eventhub.history.History;
 import io.eventhub.history.Position;
 import io.eventhub.history.Read;
 import io.eventhub.history.StoredEvent;
+import io.eventhub.metrics.HubMetrics;
 import io.eventhub.protocol.ErrorCode;
 import io.eventhub.protocol.OutboundFrame;
 import io.vertx.core.Future;
@@ -23,12 +24,17 @@ final class Recovery {
   /** Live events held per recovering address beyond which the connection is a slow consumer. */
   static final int MAX_HELD = 10_000;
 
+  private final HubMetrics metrics;
   private final Map<String, List<OutboundFrame>> held = new HashMap<>();
   /**
    * After a replay, the offset it reached: events the fan-out had already taken from the bus but not
    * yet handed over arrive after the replay and are dropped up to there. Gone with the first newer one.
    */
   private final Map<String, Long> replayedUpTo = new HashMap<>();
+
+  Recovery(HubMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   /** The events after {@code since}; unavailable, with the current position, when it is not a position. */
   static Future<Read> read(History history, String address, String since) {
@@ -105,6 +111,8 @@ final class Recovery {
         reached = read.position().offset();
       }
     }
+    boolean available = read != null && read.available();
+    metrics.recovery(available ? "recovered" : "unavailable", available ? read.events().size() : 0);
     replayedUpTo.put(address, reached);
     frames.addAll(unsent(address, live));
     return frames;

@@ -200,6 +200,38 @@ class HistoryTest {
   }
 
   @Test
+  @DisplayName("metrics: events stored, recoveries by outcome, events replayed, read latency")
+  void metrics() {
+    var registry = hub.hub().metrics().registry();
+    double recovered = count(registry, "eventhub.history.recoveries", "recovered");
+    double unavailable = count(registry, "eventhub.history.recoveries", "unavailable");
+    double replayed = count(registry, "eventhub.history.replayed", null);
+    double stored = count(registry, "eventhub.history.stored", null);
+    String address = "test.stream.metrics";
+    String since = publish(address, 1).getString("position");
+    publish(address, 2);
+    publish(address, 3);
+    try (BridgeClient ok = Transport.RAW_WEBSOCKET.connect(hub.port());
+         BridgeClient gone = Transport.RAW_WEBSOCKET.connect(hub.port())) {
+      registerSince(ok, address, since);
+      registerSince(gone, address, "elsewhere:1");
+      assertEquals(List.of(2, 3), List.of(ok.next().getInteger("body"), ok.next().getInteger("body")));
+      assertEquals("history_unavailable", gone.next().getString("body"));
+    }
+    assertEquals(recovered + 1, count(registry, "eventhub.history.recoveries", "recovered"));
+    assertEquals(unavailable + 1, count(registry, "eventhub.history.recoveries", "unavailable"));
+    assertEquals(replayed + 2, count(registry, "eventhub.history.replayed", null));
+    assertEquals(stored + 3, count(registry, "eventhub.history.stored", null));
+    assertTrue(registry.get("eventhub.history.read").timer().count() >= 2);
+  }
+
+  private static double count(io.micrometer.core.instrument.MeterRegistry registry, String name, String outcome) {
+    var search = registry.find(name);
+    var counter = (outcome == null ? search : search.tag("outcome", outcome)).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
   @DisplayName("history.streams is validated: bounds, pattern syntax, unknown keys, each named by its path; env too")
   void configValidated() {
     JsonArray bad = new JsonArray()
