@@ -18,7 +18,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The hub's hosted client in Node.js: it remembers positions and recovers by itself on reconnect. */
+/**
+ * JavaScript clients in Node.js: the hub's hosted client remembers positions and recovers by itself
+ * on reconnect; the official bridge client asks with {@code registerHandler(address, {since}, handler)}.
+ */
 class HostedClientRecoveryTest {
   static TestHub hub;
 
@@ -71,5 +74,28 @@ class HostedClientRecoveryTest {
       TestHub.publish(hub.port(), "test.short.hosted", 7);
       assertTrue(node.next(Duration.ofSeconds(10)).startsWith("event test.short.hosted 7 "), "then live");
     }
+  }
+
+  @Test
+  @DisplayName("the official client works with since (replay, history_unavailable) and without (live, with positions)")
+  void officialClient() {
+    String address = "test.stream.official";
+    String since = publishAt(address, "zero");
+    String one = publishAt(address, "one");
+    String two = publishAt(address, "two");
+    String three = Position.parse(two).epoch() + ":" + (Position.parse(two).offset() + 1);
+    try (NodeScript node = NodeScript.start("official-recovery.js", hub.baseUrl(), address, since)) {
+      assertEquals(0, node.exitCode(), node.transcript().toString());
+      assertEquals(List.of("ok open", "ok unavailable", "ok live now with position",
+              "ok replayed one@" + one + " two@" + two + " three@" + three),
+          node.transcript().stream().filter(l -> l.startsWith("ok ")).toList(), node.transcript().toString());
+    }
+  }
+
+  private static String publishAt(String address, Object body) {
+    return io.vertx.ext.web.client.WebClient.create(io.eventhub.testing.ClientVertx.get())
+        .post(hub.port(), "127.0.0.1", "/api/publish").putHeader("Authorization", "Bearer " + TestHub.TOKEN)
+        .sendJson(new JsonObject().put("address", address).put("body", body)).await()
+        .bodyAsJsonObject().getString("position");
   }
 }
