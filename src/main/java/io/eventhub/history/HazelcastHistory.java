@@ -77,7 +77,8 @@ public final class HazelcastHistory implements History {
       String epoch = epoch(address);
       long sequence = ringbuffer(address, stream).addAsync(item, OverflowPolicy.OVERWRITE).toCompletableFuture().get();
       return new Position(epoch, sequence + 1);
-    }, false).andThen(done -> {
+      // Ordered per context (a connection, a request): one publisher's events keep their order.
+    }, true).andThen(done -> {
       if (done.succeeded()) {
         dispatch.accept(done.result());
       }
