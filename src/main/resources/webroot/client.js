@@ -77,9 +77,15 @@
       // Moved off a draining hub: claim the events sent while we were away, before anything else.
       // The token is kept until this connection delivers something: a hub that is draining too
       // closes right after opening, and the next attempt must still carry it.
+      // When every subscription is a stream with a known position, since recovers more than the
+      // handover can (events published on a third member too): the token is not needed.
+      var addresses = Object.keys(self.handlers);
+      if (self.resumeToken && addresses.length && addresses.every(function (a) { return self.positions[a]; })) {
+        self.resumeToken = null;
+      }
       if (self.resumeToken) self.write({type: 'resume', token: self.resumeToken});
       if (reconnected) self.recovered = true;
-      Object.keys(self.handlers).forEach(function (address) { self.register(address); });
+      addresses.forEach(function (address) { self.register(address); });
       var queued = self.queue;
       self.queue = [];
       queued.forEach(function (frame) { self.write(frame); });
