@@ -150,7 +150,8 @@ public final class FanOut {
 
     AddressEntry(String address) {
       this.address = address;
-      this.sequencer = history.streamOf(address) == null ? null : new Sequencer(address, history, consumerContext, this::enqueue);
+      this.sequencer = history.streamOf(address) == null ? null
+          : new Sequencer(address, history, consumerContext, this::enqueue);
       this.consumer = bus.consumer(address, this::onMessage);
       if (sequencer != null) {
         consumer.completion().onComplete(registered -> sequencer.start());

@@ -129,7 +129,9 @@ public final class HazelcastHistory implements History {
       throw e;
     }
     Position lastReturned = events.isEmpty() ? null : events.get(events.size() - 1).position();
-    return new Read(true, lastReturned != null && lastReturned.offset() < tail + 1 ? lastReturned : current, events);
+    Position reached = lastReturned != null && lastReturned.offset() < tail + 1 ? lastReturned
+        : lastReturned == null && since != null && since.offset() < tail + 1 ? since : current;
+    return new Read(true, reached, events);
   }
 
   /** The stream's epoch, made when there is none: the first use, or after the partition holding it was lost. */

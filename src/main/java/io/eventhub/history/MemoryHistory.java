@@ -93,7 +93,9 @@ public final class MemoryHistory implements History {
         }
       }
       Position lastReturned = events.isEmpty() ? null : events.get(events.size() - 1).position();
-      Position reached = lastReturned != null && lastReturned.offset() < log.last ? lastReturned : current;
+      // How far the answer goes without a gap: the tail only when the limit left nothing out.
+      Position reached = lastReturned != null && lastReturned.offset() < log.last ? lastReturned
+          : lastReturned == null && since != null && since.offset() < log.last ? since : current;
       return Future.succeededFuture(new Read(true, reached, events));
     }
   }
