@@ -189,7 +189,7 @@ public abstract class BridgeConnection implements Subscriber {
       recovery.begin(address);
       return bridge.fanOut().subscribe(address, this)
           .compose(v -> Recovery.read(history, address, since))
-          .andThen(read -> recovered(address, read.succeeded() ? read.result() : null))
+          .andThen(read -> context.runOnContext(v -> recovered(address, read.succeeded() ? read.result() : null)))
           .mapEmpty();
     }
     return Future.succeededFuture();
