@@ -31,6 +31,8 @@ final class Sequencer {
   /** The offset to hand over next; unknown (-1) until the stream's position at subscription is read. */
   private long expected = -1;
   private boolean reading;
+  /** Whether any event went out: from then on, one older than the next expected is a late copy. */
+  private boolean handedOver;
 
   /** {@code context}: where the address's consumer receives; null off a Vert.x thread. */
   Sequencer(String address, History history, Context context, Consumer<OutboundFrame> out) {
@@ -70,10 +72,16 @@ final class Sequencer {
       // The stream's history was lost and started again: its new epoch starts over here.
       epoch = position.epoch();
       expected = position.offset();
+      handedOver = false;
       waiting.clear();
     }
     if (expected >= 0 && position.offset() < expected) {
-      return;
+      if (handedOver) {
+        return;
+      }
+      // Stored before the position read at subscription but still on its way here: nothing later
+      // has gone out yet, so it can, in order.
+      expected = position.offset();
     }
     waiting.put(position.offset(), frame);
     drain();
@@ -90,6 +98,7 @@ final class Sequencer {
       var first = waiting.pollFirstEntry();
       if (first.getKey() == expected) {
         out.accept(first.getValue());
+        handedOver = true;
         expected++;
       }
     }
@@ -120,6 +129,7 @@ final class Sequencer {
               if (event.position().offset() == expected && expected < upTo) {
                 out.accept(OutboundFrame.replayed(address, event.body(), event.headers(),
                     event.position().toString(), expected).since(System.nanoTime()));
+                handedOver = true;
                 expected++;
               }
             }

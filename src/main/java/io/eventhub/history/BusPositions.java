@@ -20,7 +20,7 @@ public final class BusPositions {
         context.next();
         return;
       }
-      history.append(message.address(), stream, message.body(), message.headers(), position -> {
+      history.append(message.address(), stream, context.body(), message.headers(), position -> {
         message.headers().set(History.POSITION_HEADER, position.toString());
         context.next();
       });

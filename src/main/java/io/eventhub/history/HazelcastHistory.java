@@ -13,11 +13,14 @@ import com.hazelcast.ringbuffer.StaleSequenceException;
 import io.eventhub.config.HubConfig;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -39,6 +42,8 @@ public final class HazelcastHistory implements History {
   private final StreamPatterns patterns;
   private final List<HubConfig.Stream> streams;
   private final IMap<String, String> epochs;
+  /** The last append of each address still in progress on this member. */
+  private final Map<String, Future<?>> queues = new ConcurrentHashMap<>();
 
   public HazelcastHistory(Vertx vertx, HazelcastInstance hazelcast, HubConfig.History config) {
     this.vertx = vertx;
@@ -73,16 +78,24 @@ public final class HazelcastHistory implements History {
       });
     }
     String item = new JsonObject().put("b", body).put("h", kept).encode();
-    return vertx.executeBlocking(() -> {
-      String epoch = epoch(address);
-      long sequence = ringbuffer(address, stream).addAsync(item, OverflowPolicy.OVERWRITE).toCompletableFuture().get();
-      return new Position(epoch, sequence + 1);
-      // Ordered per context (a connection, a request): one publisher's events keep their order.
-    }, true).andThen(done -> {
-      if (done.succeeded()) {
-        dispatch.accept(done.result());
-      }
-    });
+    // One append at a time per address on this member, each dispatched before the next is stored:
+    // what this member publishes keeps its order, whichever thread or connection it came from.
+    Promise<Position> appended = Promise.promise();
+    Future<?> previous = queues.put(address, appended.future());
+    (previous == null ? Future.succeededFuture() : previous.transform(ignored -> Future.succeededFuture()))
+        .compose(ignored -> vertx.executeBlocking(() -> {
+          String epoch = epoch(address);
+          long sequence = ringbuffer(address, stream).addAsync(item, OverflowPolicy.OVERWRITE).toCompletableFuture().get();
+          return new Position(epoch, sequence + 1);
+        }, false))
+        .andThen(done -> {
+          if (done.succeeded()) {
+            dispatch.accept(done.result());
+          }
+          queues.remove(address, appended.future());
+        })
+        .onComplete(appended);
+    return appended.future();
   }
 
   @Override
