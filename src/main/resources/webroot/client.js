@@ -6,10 +6,16 @@
  *   hub.publish('demo.news', {text: 'hi'});
  *   hub.send('demo.echo', {q: 1}).then(function (reply) { ... });
  *   hub.on('fatal', function (e) { ... });  // 4401 / 4403 / 4009: log in again, do not retry
+ *   hub.on('recovery', function (e) { if (!e.recovered) refetch(e.address); });
+ *   hub.subscribe('user.7.notices', handler, {since: positionFromThePage});
  *
  * Speaks the Vert.x event bus bridge protocol over SockJS. Reconnects with exponential backoff and
  * jitter, registers every subscription again after a reconnect, resumes without losing events when a
  * draining hub hands it a token, and stops for good on the close codes that retrying cannot fix.
+ * For addresses with history (the hub's history.streams), it remembers the last position seen and
+ * asks for what it missed on every reconnect; 'recovery' tells the application, per address, whether
+ * it missed nothing ({recovered: true}) or must resynchronise ({recovered: false}, history_unavailable),
+ * and hub.recovered is false from such an answer until the next reconnect.
  */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) {
@@ -41,6 +47,9 @@
     this.listeners = {};
     this.closedByUser = false;
     this.resumeToken = null;  // from a draining hub, to claim missed events on the next connection
+    this.positions = {};      // address -> last position seen (stream addresses only)
+    this.recovering = {};     // address -> since, until the first answer after a register with since
+    this.recovered = true;
     this.connect();
   }
 
@@ -69,10 +78,15 @@
       // Moved off a draining hub: claim the events sent while we were away, before anything else.
       // The token is kept until this connection delivers something: a hub that is draining too
       // closes right after opening, and the next attempt must still carry it.
+      // When every subscription is a stream with a known position, since recovers more than the
+      // handover can (events published on a third member too): the token is not needed.
+      var addresses = Object.keys(self.handlers);
+      if (self.resumeToken && addresses.length && addresses.every(function (a) { return self.positions[a]; })) {
+        self.resumeToken = null;
+      }
       if (self.resumeToken) self.write({type: 'resume', token: self.resumeToken});
-      Object.keys(self.handlers).forEach(function (address) {
-        self.write({type: 'register', address: address});
-      });
+      if (reconnected) self.recovered = true;
+      addresses.forEach(function (address) { self.register(address); });
       var queued = self.queue;
       self.queue = [];
       queued.forEach(function (frame) { self.write(frame); });
@@ -108,6 +122,17 @@
     return Math.floor(ceiling / 2 + Math.random() * ceiling / 2);
   };
 
+  /** Registers address, with the last position seen when there is one, so the hub replays what was missed. */
+  EventHub.prototype.register = function (address) {
+    var since = this.positions[address];
+    if (since) {
+      this.recovering[address] = since;
+      this.write({type: 'register', address: address, headers: {since: since}});
+    } else {
+      this.write({type: 'register', address: address});
+    }
+  };
+
   EventHub.prototype.receive = function (data) {
     var msg;
     try { msg = JSON.parse(data); } catch (e) { this.emit('error', {message: 'unreadable frame', data: data}); return; }
@@ -123,9 +148,25 @@
       if (msg.type === 'err') pending.reject(msg); else pending.resolve(this.decorate(msg));
       return;
     }
+    if (msg.type === 'err' && msg.body === 'history_unavailable') {
+      // Events were missed and cannot be replayed: the application resynchronises from here on.
+      delete this.recovering[msg.address];
+      this.recovered = false;
+      if (msg.headers && msg.headers.position) this.positions[msg.address] = msg.headers.position;
+      this.emit('recovery', {address: msg.address, recovered: false, position: msg.headers && msg.headers.position});
+      return;
+    }
     if (msg.type === 'err') {
       this.emit('error', msg);
       return;
+    }
+    var position = msg.headers && msg.headers.position;
+    if (position && this.handlers[msg.address]) {
+      this.positions[msg.address] = position;
+      if (this.recovering[msg.address]) {
+        delete this.recovering[msg.address];
+        this.emit('recovery', {address: msg.address, recovered: true, position: position});
+      }
     }
     var handlers = this.handlers[msg.address];
     if (!handlers) return;
@@ -154,13 +195,17 @@
     }
   };
 
-  /** Calls handler(body, message) for each event on address; returns a function that unsubscribes. */
-  EventHub.prototype.subscribe = function (address, handler) {
+  /**
+   * Calls handler(body, message) for each event on address; returns a function that unsubscribes.
+   * options.since: a position (e.g. from GET /api/history when the page was rendered) to start after.
+   */
+  EventHub.prototype.subscribe = function (address, handler, options) {
     var self = this;
     var list = this.handlers[address];
     if (!list) {
       list = this.handlers[address] = [];
-      if (this.state === 'open') this.write({type: 'register', address: address});
+      if (options && options.since) this.positions[address] = options.since;
+      if (this.state === 'open') this.register(address);
     }
     list.push(handler);
     return function unsubscribe() {
@@ -170,6 +215,8 @@
       if (i >= 0) current.splice(i, 1);
       if (current.length === 0) {
         delete self.handlers[address];
+        delete self.positions[address];
+        delete self.recovering[address];
         if (self.state === 'open') self.write({type: 'unregister', address: address});
       }
     };

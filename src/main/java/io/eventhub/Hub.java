@@ -13,6 +13,11 @@ import io.eventhub.delivery.DeliveryLag;
 import io.eventhub.delivery.FanOut;
 import io.eventhub.delivery.Handover;
 import io.eventhub.delivery.Publisher;
+import io.eventhub.history.BusPositions;
+import io.eventhub.history.HazelcastHistory;
+import io.eventhub.history.History;
+import io.eventhub.history.MemoryHistory;
+import io.eventhub.history.MeteredHistory;
 import io.eventhub.http.Admission;
 import io.eventhub.http.Health;
 import io.eventhub.http.HubServerVerticle;
@@ -24,6 +29,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.core.Future;
@@ -76,14 +82,32 @@ public final class Hub {
     // Delivery: events enter through the publisher and leave through the fan-out, which the handover
     // also feeds while clients move off a draining instance; both watch one lag.
     DeliveryLag lag = new DeliveryLag(config.bridge().maxDeliveryLagMillis(), MAX_WAITING_EVENTS);
-    Publisher publisher = new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics, lag);
-    FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(), lag);
+    History history = history(vertx, config, metrics);
+    Publisher publisher = new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics, lag, history);
+    FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(), lag, history);
     Handover handover = new Handover(vertx.eventBus(), fanOut, metrics, config.shutdown().effectiveHandoverSeconds());
     // The bridge: every client connection's protocol, permissions and limits over that delivery path.
     this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics,
         config.http().maxConnectionsPerUser(), config.http().maxConnectionsPerAddress()));
     this.transports = new Transports(bridge);
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
+  }
+
+  /**
+   * The one home of stream history, chosen here: none without streams (no interceptor, nothing on
+   * the delivery path), else in Hazelcast when clustered (every member sees one history), else in
+   * memory. Events other services publish get positions on the way in.
+   */
+  private static History history(Vertx vertx, HubConfig config, HubMetrics metrics) {
+    if (config.history().streams().isEmpty()) {
+      return History.NONE;
+    }
+    History history = new MeteredHistory(
+        vertx instanceof VertxInternal internal && internal.clusterManager() instanceof HazelcastClusterManager hz
+            ? new HazelcastHistory(vertx, hz.getHazelcastInstance(), config.history())
+            : new MemoryHistory(vertx, config.history()), metrics);
+    BusPositions.install(vertx.eventBus(), history);
+    return history;
   }
 
   /** Builds Vert.x with metrics and starts a hub on it; on failure nothing is left running. */

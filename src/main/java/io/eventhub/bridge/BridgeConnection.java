@@ -6,6 +6,8 @@ import io.eventhub.config.HubConfig;
 import io.eventhub.delivery.Batch;
 import io.eventhub.delivery.Handover;
 import io.eventhub.delivery.Subscriber;
+import io.eventhub.history.History;
+import io.eventhub.history.Read;
 import io.eventhub.protocol.CloseCodes;
 import io.eventhub.protocol.ErrorCode;
 import io.eventhub.protocol.InboundFrame;
@@ -47,6 +49,8 @@ public abstract class BridgeConnection implements Subscriber {
   private PointToPoint pointToPoint;
   /** Made when the client resumes after a drain elsewhere. */
   private Resumption resumption;
+  /** Made with the first register that asks for history. */
+  private Recovery recovery;
   private boolean closed;
 
   protected BridgeConnection(Bridge bridge, Context context, AuthResult auth, String transport) {
@@ -161,15 +165,22 @@ public abstract class BridgeConnection implements Subscriber {
       return;
     }
     switch (inbound.type()) {
-      case "register" -> register(inbound.address());
+      case "register" -> register(inbound.address(), inbound.header("since"));
       case "unregister" -> unregister(inbound.address());
       case "publish" -> publish(inbound);
       default -> pointToPoint().send(inbound, rules);
     }
   }
 
-  /** Completes when the subscription is in place (or refused, with an {@code err} to the client). */
   private Future<Void> register(String address) {
+    return register(address, null);
+  }
+
+  /**
+   * Completes when the subscription is in place (or refused, with an {@code err} to the client). With
+   * {@code since} on a stream address, the events after it are replayed first (see {@link Recovery}).
+   */
+  private Future<Void> register(String address, String since) {
     if (closed || subscriptions.contains(address)) {
       return Future.succeededFuture();
     }
@@ -180,9 +191,25 @@ public abstract class BridgeConnection implements Subscriber {
           "at most " + limits.maxSubscriptionsPerConnection() + " subscriptions per connection", address);
     } else {
       subscriptions.add(address);
-      return bridge.fanOut().subscribe(address, this);
+      History history = bridge.publisher().history();
+      if (since == null || history.streamOf(address) == null) {
+        return bridge.fanOut().subscribe(address, this);
+      }
+      recovery = recovery == null ? new Recovery(bridge.metrics()) : recovery;
+      recovery.begin(address);
+      return bridge.fanOut().subscribe(address, this)
+          .compose(v -> Recovery.read(history, address, since))
+          .andThen(read -> context.runOnContext(v -> recovered(address, read.succeeded() ? read.result() : null)))
+          .mapEmpty();
     }
     return Future.succeededFuture();
+  }
+
+  private void recovered(String address, Read read) {
+    List<OutboundFrame> frames = closed ? null : recovery.complete(address, read);
+    if (frames != null && !frames.isEmpty()) {
+      writeOwnBatch(frames);
+    }
   }
 
   /**
@@ -216,6 +243,9 @@ public abstract class BridgeConnection implements Subscriber {
 
   private void unregister(String address) {
     if (subscriptions.remove(address)) {
+      if (recovery != null) {
+        recovery.cancel(address);
+      }
       bridge.fanOut().unsubscribe(address, this);
     }
   }
@@ -238,6 +268,13 @@ public abstract class BridgeConnection implements Subscriber {
     if (closed) {
       return 0;
     }
+    if (recovery != null && recovery.recovering(batch.address())) {
+      if (!recovery.hold(batch.address(), batch.frames())) {
+        slowConsumer(batch.size());
+        return 0;
+      }
+      return batch.size();
+    }
     if (resumption != null && resumption.inProgress()) {
       if (!resumption.hold(batch.frames())) {
         slowConsumer(batch.size());
@@ -246,6 +283,7 @@ public abstract class BridgeConnection implements Subscriber {
       return batch.size();
     }
     List<OutboundFrame> unsent = resumption == null ? batch.frames() : resumption.unsent(batch.frames());
+    unsent = recovery == null ? unsent : recovery.unsent(batch.address(), unsent);
     if (unsent.isEmpty()) {
       return 0;
     }

@@ -15,10 +15,49 @@ import java.util.regex.PatternSyntaxException;
  */
 final class ConfigReader {
   private final JsonObject root;
-  private final List<String> problems = new ArrayList<>();
+  private final List<String> problems;
+  /** Prefixed to every key path: where {@link #root} sits in the whole tree. */
+  private final String at;
 
   ConfigReader(JsonObject root) {
+    this(root, new ArrayList<>(), "");
+  }
+
+  private ConfigReader(JsonObject root, List<String> problems, String at) {
     this.root = root;
+    this.problems = problems;
+    this.at = at;
+  }
+
+  /**
+   * A reader for one object of a list, reporting into the same problems under {@code at}; a key
+   * other than {@code known} is a problem, like an unknown key in the file.
+   */
+  ConfigReader child(JsonObject item, String at, List<String> known) {
+    for (String key : item.fieldNames()) {
+      if (!known.contains(key)) {
+        problems.add(at + "." + key + ": unknown key (known here: " + String.join(", ", known) + ")");
+      }
+    }
+    return new ConfigReader(item, problems, at + ".");
+  }
+
+  /** A list of objects; anything else in it is a problem naming its index. */
+  List<JsonObject> objects(String path) {
+    Object value = raw(path);
+    List<JsonObject> result = new ArrayList<>();
+    if (value instanceof JsonArray array) {
+      for (int i = 0; i < array.size(); i++) {
+        if (array.getValue(i) instanceof JsonObject o) {
+          result.add(o);
+        } else {
+          problem(path + "[" + i + "]", "must be an object, got " + show(array.getValue(i)));
+        }
+      }
+    } else {
+      problem(path, "must be a list of objects, got " + show(value));
+    }
+    return result;
   }
 
   List<String> problems() {
@@ -26,7 +65,7 @@ final class ConfigReader {
   }
 
   void problem(String path, String why) {
-    problems.add(path + ": " + why);
+    problems.add(at + path + ": " + why);
   }
 
   private Object raw(String path) {
@@ -123,12 +162,16 @@ final class ConfigReader {
   List<String> addressPatterns(String path) {
     List<String> patterns = strings(path);
     for (String pattern : patterns) {
-      if (!ADDRESS_PATTERN.matcher(pattern).matches()) {
-        problem(path, "pattern " + show(pattern)
-            + " may hold only letters, digits, '.', '-', '_', ':', '*' and the {userId} placeholder");
-      }
+      addressPattern(path, pattern);
     }
     return patterns;
+  }
+
+  void addressPattern(String path, String pattern) {
+    if (!ADDRESS_PATTERN.matcher(pattern).matches()) {
+      problem(path, "pattern " + show(pattern)
+          + " may hold only letters, digits, '.', '-', '_', ':', '*' and the {userId} placeholder");
+    }
   }
 
 

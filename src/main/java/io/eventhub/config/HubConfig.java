@@ -1,8 +1,10 @@
 package io.eventhub.config;
 
 import io.eventhub.tls.TlsPreflight;
+import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -11,7 +13,7 @@ import java.util.regex.Pattern;
  * of the hub receives the section it needs.
  */
 public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database database, Bridge bridge, Publish publish, Metrics metrics,
-                        Shutdown shutdown) {
+                        Shutdown shutdown, History history) {
 
   /**
    * The client-facing HTTP server. {@code instances} is the number of server verticles.
@@ -154,6 +156,18 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
     }
   }
 
+  /**
+   * Per-address history: an address matching a stream's pattern (first match wins) keeps its last
+   * {@code size} events for at most {@code ttlSeconds}, and each of its events gets a position.
+   */
+  public record History(List<Stream> streams) {}
+
+  /** {@code pattern} as in permissions ({@code *}, {@code **}; {@code {userId}} stands for one segment). */
+  public record Stream(String pattern, int size, int ttlSeconds) {}
+
+  static final int MAX_STREAM_SIZE = 100_000;
+  static final int MAX_STREAM_TTL_SECONDS = 30 * 86_400;
+
   static final int MIN_TOKEN_LENGTH = 16;
 
   static HubConfig read(ConfigReader in) {
@@ -217,7 +231,21 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
     }
     Metrics metrics = new Metrics(in.bool("metrics.enabled"), in.string("metrics.host"), in.intIn("metrics.port", -1, 65535));
     Shutdown shutdown = new Shutdown(in.intIn("shutdown.drainSeconds", 0, 3600), in.intIn("shutdown.handoverSeconds", 0, 3600));
-    return new HubConfig(http, tls, cluster, auth, database, bridge, publish, metrics, shutdown);
+    return new HubConfig(http, tls, cluster, auth, database, bridge, publish, metrics, shutdown, readHistory(in));
+  }
+
+  private static History readHistory(ConfigReader in) {
+    List<Stream> streams = new ArrayList<>();
+    List<JsonObject> items = in.objects("history.streams");
+    for (int i = 0; i < items.size(); i++) {
+      String at = "history.streams[" + i + "]";
+      ConfigReader item = in.child(items.get(i), at, List.of("pattern", "size", "ttlSeconds"));
+      String pattern = item.string("pattern");
+      item.addressPattern("pattern", pattern);
+      streams.add(new Stream(pattern, item.intIn("size", 1, MAX_STREAM_SIZE),
+          item.intIn("ttlSeconds", 1, MAX_STREAM_TTL_SECONDS)));
+    }
+    return new History(List.copyOf(streams));
   }
 
   /** The PEM files are checked here, so a broken one stops the start with a message naming file and line. */

@@ -15,12 +15,24 @@ import java.util.List;
  */
 public final class Batch {
   private final List<OutboundFrame> frames;
+  private final String address;
   private Buffer sockJsFrame;
   private ByteBuf rawWire;
   private ByteBuf sockJsWire;
 
   public Batch(List<OutboundFrame> frames) {
+    this(null, frames);
+  }
+
+  /** Events of one address, from the fan-out. */
+  public Batch(String address, List<OutboundFrame> frames) {
+    this.address = address;
     this.frames = frames;
+  }
+
+  /** The address of the fan-out's batches; null for frames put together for one connection. */
+  public String address() {
+    return address;
   }
 
   public List<OutboundFrame> frames() {

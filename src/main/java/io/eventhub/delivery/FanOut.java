@@ -9,6 +9,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
+import io.eventhub.history.History;
+import io.eventhub.history.Position;
 import io.eventhub.metrics.HubMetrics;
 import io.eventhub.protocol.OutboundFrame;
 import org.slf4j.Logger;
@@ -42,6 +44,7 @@ public final class FanOut {
   private final HubMetrics metrics;
   private final long flushIntervalNanos;
   private final DeliveryLag lag;
+  private final History history;
   private final Map<String, AddressEntry> entries = new HashMap<>();
 
   /**
@@ -49,8 +52,9 @@ public final class FanOut {
    * connections of one event loop. An event that arrives sooner waits for the rest of the interval and
    * goes out with the others, in one write per connection; after a quiet interval it goes at once.
    */
-  public FanOut(EventBus bus, HubMetrics metrics, int flushIntervalMillis, DeliveryLag lag) {
+  public FanOut(EventBus bus, HubMetrics metrics, int flushIntervalMillis, DeliveryLag lag, History history) {
     this.bus = bus;
+    this.history = history;
     this.metrics = metrics;
     this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis);
     this.lag = lag;
@@ -141,10 +145,17 @@ public final class FanOut {
     /** Read without the lock by the consumer, for the count of connections that miss a dropped event. */
     volatile int subscribers;
     private int nextGroup;
+    /** Only for stream addresses, decided once: the others pay nothing per event. */
+    final Sequencer sequencer;
 
     AddressEntry(String address) {
       this.address = address;
+      this.sequencer = history.streamOf(address) == null ? null
+          : new Sequencer(address, history, consumerContext, this::enqueue);
       this.consumer = bus.consumer(address, this::onMessage);
+      if (sequencer != null) {
+        consumer.completion().onComplete(registered -> sequencer.start());
+      }
     }
 
     void add(Subscriber subscriber) {
@@ -194,14 +205,24 @@ public final class FanOut {
         return;
       }
       OutboundFrame frame;
+      Position position = sequencer == null ? null : Position.parse(message.headers().get(History.POSITION_HEADER));
       try {
-        frame = OutboundFrame.rec(address, message.body(), message.headers(), null)
+        frame = (position == null ? OutboundFrame.rec(address, message.body(), message.headers(), null)
+            : OutboundFrame.rec(address, message.body(), message.headers(), null, position.toString(), position.offset()))
             .publishedAt(stamp).since(since(stamp));
       } catch (RuntimeException e) {
         log.warn("Dropped an event on {} whose body cannot be encoded as JSON: {}", address, e.toString());
         return;
       }
-      for (LoopGroup group : current) {
+      if (sequencer != null) {
+        sequencer.accept(position, frame);
+      } else {
+        enqueue(frame);
+      }
+    }
+
+    private void enqueue(OutboundFrame frame) {
+      for (LoopGroup group : groups) {
         group.enqueue(frame);
       }
     }
@@ -316,7 +337,7 @@ public final class FanOut {
       if (frames.isEmpty()) {
         return;
       }
-      Batch batch = new Batch(frames);
+      Batch batch = new Batch(address, frames);
       long written = 0;
       long start = System.nanoTime();
       try {

@@ -168,6 +168,26 @@ public final class HubMetrics {
     return counter("eventhub.handovers", "Drained clients' handovers to another instance, by outcome", "outcome", outcome);
   }
 
+  /** An event stored in a stream's history. */
+  public void historyStored() {
+    counter("eventhub.history.stored", "Events stored in stream history", "home", "any").increment();
+  }
+
+  /** A register with {@code since}: {@code recovered} or {@code unavailable}; {@code replayed} events sent. */
+  public void recovery(String outcome, int replayed) {
+    counter("eventhub.history.recoveries", "Registrations with since, by outcome", "outcome", outcome).increment();
+    if (replayed > 0) {
+      counter("eventhub.history.replayed", "Events replayed from history to recovering clients", "home", "any")
+          .increment(replayed);
+    }
+  }
+
+  /** How long a history read took (recoveries, gap fills, GET /api/history). */
+  public void historyRead(long startNanos) {
+    timer("eventhub.history.read", "History read latency", "home", "any")
+        .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
   public static long epochMicros() {
     java.time.Instant now = java.time.Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;

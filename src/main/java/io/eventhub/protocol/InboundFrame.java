@@ -38,6 +38,11 @@ public record InboundFrame(String type, String address, Object body, JsonObject 
     return new InboundFrame(type, address, frame.getValue("body"), headers, replyAddress);
   }
 
+  /** One header's value; null when the frame has none by that name. */
+  public String header(String name) {
+    return headers == null ? null : headers.getString(name);
+  }
+
   public DeliveryOptions deliveryOptions() {
     DeliveryOptions options = new DeliveryOptions();
     if (headers != null) {

@@ -14,6 +14,8 @@ public final class OutboundFrame {
   private final Buffer json;
   private long publishedAtMicros;
   private long sinceNanos;
+  /** The offset of a stream event's position; 0 for everything else. */
+  private long offset;
   private volatile Buffer sockJsElement;
   private volatile Buffer sockJsFrame;
 
@@ -32,23 +34,49 @@ public final class OutboundFrame {
 
   /** A message for a client ({@code rec}); {@code replyAddress} is set when the sender awaits a reply. */
   public static OutboundFrame rec(String address, Object body, MultiMap headers, String replyAddress) {
+    return rec(address, body, headers, replyAddress, null, 0);
+  }
+
+  /**
+   * An event of a stream address: its {@code position} ({@code EPOCH:OFFSET}) goes out as header
+   * {@code position}; {@code offset} stays with the frame, for a recovery to tell replayed from live.
+   */
+  public static OutboundFrame rec(String address, Object body, MultiMap headers, String replyAddress,
+                                  String position, long offset) {
     JsonObject frame = new JsonObject().put("type", "rec").put("address", address).put("body", body);
+    JsonObject headersJson = new JsonObject();
     if (headers != null && !headers.isEmpty()) {
-      JsonObject headersJson = new JsonObject();
       headers.forEach((name, value) -> {
         if (!name.startsWith(HUB_HEADER_PREFIX)) {
           headersJson.put(name, value);
         }
       });
-      if (!headersJson.isEmpty()) {
-        frame.put("headers", headersJson);
-      }
+    }
+    if (position != null) {
+      headersJson.put(POSITION, position);
+    }
+    if (!headersJson.isEmpty()) {
+      frame.put("headers", headersJson);
     }
     if (replyAddress != null) {
       frame.put("replyAddress", replyAddress);
     }
-    return of(frame);
+    OutboundFrame out = of(frame);
+    out.offset = offset;
+    return out;
   }
+
+  /** A stored event of a stream, replayed: the same frame it was live, with the headers it was stored with. */
+  public static OutboundFrame replayed(String address, Object body, JsonObject headers, String position, long offset) {
+    JsonObject headersJson = headers.copy().put(POSITION, position);
+    OutboundFrame out = of(new JsonObject().put("type", "rec").put("address", address).put("body", body)
+        .put("headers", headersJson));
+    out.offset = offset;
+    return out;
+  }
+
+  /** The header of stream events, and of {@code history_unavailable} errors, that holds the position. */
+  public static final String POSITION = "position";
 
   /**
    * An error for the client. {@code address} is the reply address or subscription it concerns, so the
@@ -60,6 +88,13 @@ public final class OutboundFrame {
       frame.put("address", address).put("failureCode", -1).put("failureType", code.wire());
     }
     return of(frame);
+  }
+
+  /** An error about a stream address that carries its current position (history_unavailable). */
+  public static OutboundFrame err(ErrorCode code, String message, String address, String position) {
+    return of(new JsonObject().put("type", "err").put("body", code.wire()).put("message", message)
+        .put("address", address).put("failureCode", -1).put("failureType", code.wire())
+        .put("headers", new JsonObject().put(POSITION, position)));
   }
 
   /** Reply failure in the shape the official client passes to a {@code send} callback. */
@@ -97,6 +132,10 @@ public final class OutboundFrame {
   public OutboundFrame since(long nanos) {
     this.sinceNanos = nanos;
     return this;
+  }
+
+  public long offset() {
+    return offset;
   }
 
   public Buffer json() {

@@ -4,6 +4,7 @@ import io.eventhub.config.HubConfig;
 import io.eventhub.delivery.Publisher;
 import io.eventhub.protocol.InboundFrame;
 import io.eventhub.protocol.JsonErrors;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -21,7 +22,9 @@ import java.util.List;
 /**
  * {@code POST /api/publish} for back ends: one event {@code {address, body, headers?}} or a batch
  * {@code [event, ...]}, bearer-token authenticated. A batch is checked whole before any of it is
- * published, so a bad item never leaves the others half sent.
+ * published, so a bad item never leaves the others half sent. The answer holds the position of each
+ * event of a stream address ({@code position}, or {@code positions} for a batch, null for the others);
+ * {@code GET /api/history} is served with the same token.
  */
 public final class PublishApi {
   public static final String PATH = "/api/publish";
@@ -39,6 +42,7 @@ public final class PublishApi {
   public void mount(Router router) {
     // Its own route so that the token is checked before any body is buffered.
     router.post(PATH).handler(this::authenticate);
+    router.get(HistoryApi.PATH).handler(this::authenticate).handler(new HistoryApi(publisher.history())::get);
     router.post(PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
         .handler(this::publish)
@@ -95,11 +99,24 @@ public final class PublishApi {
       JsonErrors.send(ctx.response(), 503, "overloaded", "the hub is behind with its deliveries; retry later");
       return;
     }
+    List<Future<String>> positions = new ArrayList<>(events.size());
     for (Event event : events) {
-      publisher.publish(event.address, event.body, event.options, "api");
+      positions.add(publisher.publish(event.address, event.body, event.options, "api"));
     }
-    ctx.response().setStatusCode(202).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("accepted", events.size()).encode());
+    boolean batch = parsed instanceof JsonArray;
+    Future.all(positions).onComplete(done -> {
+      JsonObject answer = new JsonObject().put("accepted", events.size());
+      if (done.failed()) {
+        JsonErrors.send(ctx.response(), 500, "internal", "storing in history failed: " + done.cause().getMessage());
+        return;
+      }
+      if (batch) {
+        answer.put("positions", new JsonArray(positions.stream().map(Future::result).map(Object.class::cast).toList()));
+      } else if (positions.get(0).result() != null) {
+        answer.put("position", positions.get(0).result());
+      }
+      ctx.response().setStatusCode(202).putHeader("content-type", "application/json").end(answer.encode());
+    });
   }
 
   /** Why a request cannot be published: an error code of the API and the text for the sender. */

@@ -1,5 +1,6 @@
 package io.eventhub.delivery;
 
+import io.eventhub.history.History;
 import io.eventhub.metrics.HubMetrics;
 import io.eventhub.testing.Await;
 import io.eventhub.testing.BridgeClient;
@@ -42,7 +43,7 @@ class OverloadTest {
     try {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       DeliveryLag lag = new DeliveryLag(50, 5);
-      FanOut fanOut = new FanOut(vertx.eventBus(), new HubMetrics(registry), 0, lag);
+      FanOut fanOut = new FanOut(vertx.eventBus(), new HubMetrics(registry), 0, lag, History.NONE);
       // The address's bus consumer lives on one loop; the slow connection on the other.
       Context consumerLoop = ((VertxInternal) vertx).createEventLoopContext();
       Context slowLoop = ((VertxInternal) vertx).createEventLoopContext();

@@ -1,0 +1,152 @@
+package io.eventhub.delivery;
+
+import io.eventhub.history.History;
+import io.eventhub.history.Position;
+import io.eventhub.history.Read;
+import io.eventhub.history.StoredEvent;
+import io.eventhub.protocol.OutboundFrame;
+import io.vertx.core.Context;
+
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Hands one stream address's events to the fan-out in position order. In a cluster, events get their
+ * positions on different members and travel to this one on different connections, so they can arrive
+ * out of order, or not at all (published while this member's subscription was still spreading). An
+ * event ahead of the next expected position waits; the missing ones are read from the history, where
+ * they are stored before they are put on the bus, and a late bus copy of one is then dropped.
+ * Confined to the address's consumer context.
+ */
+final class Sequencer {
+  /** Events waiting for a gap to be filled beyond which the gap is given up (counted as dropped). */
+  private static final int MAX_WAITING = 10_000;
+
+  private final String address;
+  private final History history;
+  private final Consumer<OutboundFrame> out;
+  private final Context context;
+  private final TreeMap<Long, OutboundFrame> waiting = new TreeMap<>();
+  private String epoch;
+  /** The offset to hand over next; unknown (-1) until the stream's position at subscription is read. */
+  private long expected = -1;
+  private boolean reading;
+  /** Whether any event went out: from then on, one older than the next expected is a late copy. */
+  private boolean handedOver;
+
+  /** {@code context}: where the address's consumer receives; null off a Vert.x thread. */
+  Sequencer(String address, History history, Context context, Consumer<OutboundFrame> out) {
+    this.address = address;
+    this.context = context;
+    this.history = history;
+    this.out = out;
+  }
+
+  /** Reads where the stream stands: what was published before is history, not live. */
+  void start() {
+    run(() -> {
+      reading = true;
+      history.read(address, null, 0).onComplete(read -> run(() -> {
+        reading = false;
+        if (read.succeeded() && epoch == null) {
+          Position current = read.result().position();
+          epoch = current.epoch();
+          // What came over the bus meanwhile was published after the subscription: it is live.
+          expected = waiting.isEmpty() ? current.offset() + 1 : Math.min(current.offset() + 1, waiting.firstKey());
+        }
+        drain();
+      }));
+    });
+  }
+
+  void accept(Position position, OutboundFrame frame) {
+    if (position == null) {
+      out.accept(frame);
+      return;
+    }
+    if (epoch == null || !epoch.equals(position.epoch())) {
+      if (reading && epoch == null) {
+        waiting.put(position.offset(), frame);
+        return;
+      }
+      // The stream's history was lost and started again: its new epoch starts over here.
+      epoch = position.epoch();
+      expected = position.offset();
+      handedOver = false;
+      waiting.clear();
+    }
+    if (expected >= 0 && position.offset() < expected) {
+      if (handedOver) {
+        return;
+      }
+      // Stored before the position read at subscription but still on its way here: nothing later
+      // has gone out yet, so it can, in order.
+      expected = position.offset();
+    }
+    waiting.put(position.offset(), frame);
+    drain();
+  }
+
+  private void drain() {
+    if (reading) {
+      return;
+    }
+    if (expected < 0 && !waiting.isEmpty()) {
+      expected = waiting.firstKey();
+    }
+    while (!waiting.isEmpty() && waiting.firstKey() <= expected) {
+      var first = waiting.pollFirstEntry();
+      if (first.getKey() == expected) {
+        out.accept(first.getValue());
+        handedOver = true;
+        expected++;
+      }
+    }
+    if (waiting.isEmpty()) {
+      return;
+    }
+    if (waiting.size() > MAX_WAITING) {
+      expected = waiting.firstKey();
+      drain();
+      return;
+    }
+    fillGap(waiting.firstKey());
+  }
+
+  private void fillGap(long upTo) {
+    reading = true;
+    String gapEpoch = epoch;
+    history.read(address, new Position(gapEpoch, expected - 1), (int) Math.min(MAX_WAITING, upTo - expected))
+        .onComplete(done -> run(() -> {
+          reading = false;
+          if (!gapEpoch.equals(epoch)) {
+            drain();
+            return;
+          }
+          Read read = done.succeeded() ? done.result() : null;
+          if (read != null && read.available()) {
+            for (StoredEvent event : read.events()) {
+              if (event.position().offset() == expected && expected < upTo) {
+                out.accept(OutboundFrame.replayed(address, event.body(), event.headers(),
+                    event.position().toString(), expected).since(System.nanoTime()));
+                handedOver = true;
+                expected++;
+              }
+            }
+          }
+          if (expected < upTo) {
+            // Not in history (trimmed, or the read failed): what was lost stays lost, in order.
+            expected = upTo;
+          }
+          drain();
+        }));
+  }
+
+  private void run(Runnable task) {
+    if (context == null) {
+      task.run();
+    } else {
+      context.runOnContext(v -> task.run());
+    }
+  }
+}

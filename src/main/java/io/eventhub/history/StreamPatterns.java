@@ -1,0 +1,82 @@
+package io.eventhub.history;
+
+import io.eventhub.config.HubConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Which stream, if any, an address belongs to: the first pattern that matches. Patterns are written as
+ * in permissions; {@code {userId}} matches one segment (any user's address has its own history).
+ * Answers are cached, so a publish costs one map lookup, not a regex per pattern.
+ */
+final class StreamPatterns {
+  private static final int MAX_CACHED = 10_000;
+  private static final HubConfig.Stream NONE = new HubConfig.Stream("", 0, 0);
+
+  private final List<Pattern> patterns = new ArrayList<>();
+  private final List<HubConfig.Stream> streams;
+  private final Map<String, HubConfig.Stream> cache = new ConcurrentHashMap<>();
+
+  StreamPatterns(List<HubConfig.Stream> streams) {
+    this.streams = streams;
+    for (HubConfig.Stream stream : streams) {
+      patterns.add(Pattern.compile(toRegex(stream.pattern())));
+    }
+  }
+
+  boolean isEmpty() {
+    return streams.isEmpty();
+  }
+
+  HubConfig.Stream of(String address) {
+    if (streams.isEmpty()) {
+      return null;
+    }
+    HubConfig.Stream found = cache.get(address);
+    if (found == null) {
+      found = NONE;
+      for (int i = 0; i < patterns.size(); i++) {
+        if (patterns.get(i).matcher(address).matches()) {
+          found = streams.get(i);
+          break;
+        }
+      }
+      if (cache.size() >= MAX_CACHED) {
+        cache.clear();
+      }
+      cache.put(address, found);
+    }
+    return found == NONE ? null : found;
+  }
+
+  static String toRegex(String glob) {
+    StringBuilder regex = new StringBuilder();
+    int i = 0;
+    while (i < glob.length()) {
+      if (glob.startsWith("**", i)) {
+        regex.append(".*");
+        i += 2;
+      } else if (glob.charAt(i) == '*') {
+        regex.append("[^.]*");
+        i++;
+      } else if (glob.startsWith(USER_ID, i)) {
+        regex.append("[^.]+");
+        i += USER_ID.length();
+      } else {
+        int end = i;
+        while (end < glob.length() && glob.charAt(end) != '*' && !glob.startsWith(USER_ID, end)) {
+          end++;
+        }
+        regex.append(Pattern.quote(glob.substring(i, end)));
+        i = end;
+      }
+    }
+    return regex.toString();
+  }
+
+  private static final String USER_ID = "{userId}";
+}

@@ -1,0 +1,14 @@
+/**
+ * Per-address history and recovery: the events of addresses matching a configured stream are kept
+ * (bounded by count and age), each with a position {@code EPOCH:OFFSET} given once, so that a client
+ * coming back with its last position gets what it missed, or is told it cannot.
+ *
+ * <p>{@link io.eventhub.history.History} is the capability, with two homes chosen once in
+ * {@code Hub}: {@link io.eventhub.history.MemoryHistory} for a single instance and
+ * {@link io.eventhub.history.HazelcastHistory} (a Ringbuffer per stream address) for a cluster.
+ * Positions are given only by the home, on append: the publisher appends before it puts an event on
+ * the bus, and {@link io.eventhub.history.BusPositions} does the same for events that services
+ * publish on the hub's bus themselves. The fan-out's {@code Sequencer} then delivers each stream in
+ * position order, and the bridge's {@code Recovery} replays from history on a register with since.
+ */
+package io.eventhub.history;
