@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,7 +42,7 @@ public abstract class BridgeConnection implements Subscriber {
   private final String clientAddress;
   private final AddressRules rules;
   private final String transport;
-  private final RateLimit rate;
+  private final InboundLimits inbound;
   private final Set<String> subscriptions = new HashSet<>();
   /** Made with the first point-to-point message either way. */
   private PointToPoint pointToPoint;
@@ -62,7 +61,7 @@ public abstract class BridgeConnection implements Subscriber {
     this.clientAddress = auth.clientAddress();
     this.rules = AddressRules.of(limits.permissions(), identity);
     this.transport = transport;
-    this.rate = new RateLimit(limits.maxMessagesPerSecond());
+    this.inbound = new InboundLimits(limits.maxFrameBytes(), limits.maxMessagesPerSecond());
   }
 
   /** Writes one frame now. */
@@ -124,13 +123,21 @@ public abstract class BridgeConnection implements Subscriber {
     if (closed) {
       return;
     }
-    if (exceedsFrameLimit(text)) {
-      refuse(ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + limits.maxFrameBytes() + " bytes", null);
-      close(CloseCodes.FRAME_TOO_LARGE, "frame too large");
-      return;
-    }
-    if (!withinRate()) {
-      return;
+    switch (inbound.check(text)) {
+      case TOO_LARGE -> {
+        refuse(ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + inbound.maxFrameBytes() + " bytes", null);
+        close(CloseCodes.FRAME_TOO_LARGE, "frame too large");
+        return;
+      }
+      case RATE_REFUSED -> {
+        refuse(ErrorCode.RATE_LIMITED, "more than " + inbound.maxPerSecond() + " messages per second", null);
+        return;
+      }
+      case RATE_CUT_OFF -> {
+        close(CloseCodes.RATE_LIMITED, "message rate exceeded");
+        return;
+      }
+      case PASS -> { }
     }
     JsonObject frame;
     try {
@@ -340,28 +347,6 @@ public abstract class BridgeConnection implements Subscriber {
     } else {
       bridge.connections().countDropped(frames);
     }
-  }
-
-  private boolean exceedsFrameLimit(String text) {
-    int max = limits.maxFrameBytes();
-    if (text.length() > max) {
-      return true;
-    }
-    return text.length() * 3L > max && text.getBytes(StandardCharsets.UTF_8).length > max;
-  }
-
-  private boolean withinRate() {
-    return switch (rate.count()) {
-      case PASS -> true;
-      case REFUSE -> {
-        refuse(ErrorCode.RATE_LIMITED, "more than " + rate.maxPerSecond() + " messages per second", null);
-        yield false;
-      }
-      case CUT_OFF -> {
-        close(CloseCodes.RATE_LIMITED, "message rate exceeded");
-        yield false;
-      }
-    };
   }
 
   private void refuse(ErrorCode code, String message, String address) {

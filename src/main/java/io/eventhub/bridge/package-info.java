@@ -15,7 +15,8 @@
  * it is full the slow-consumer policy disconnects (4008) or drops and counts, so one stalled client
  * neither grows memory nor delays the others. On drain it gets a resume token, then close 4000. Its
  * parts each have a class: {@code PointToPoint} (sends, requests and replies both ways),
- * {@code RateLimit}, and {@code Resumption} (taking over what a drained instance kept for it).
+ * {@code InboundLimits} (frame size and rate), {@code Recovery} (history replay on register with
+ * {@code since}), and {@code Resumption} (taking over what a drained instance kept for it).
  *
  * <p>{@link io.eventhub.bridge.AddressRules}: exact addresses, {@code *} within one dot-separated
  * segment, {@code **} across dots, {@code {userId}} replaced by the connection's user id. For an
