@@ -9,6 +9,7 @@ use EventHub\Exception\AuthenticationException;
 use EventHub\Exception\BodyTooLargeException;
 use EventHub\Exception\ConnectionException;
 use EventHub\Exception\EventHubException;
+use EventHub\Exception\HistoryUnavailableException;
 use EventHub\Exception\InvalidArgumentException;
 use EventHub\Exception\InvalidEventException;
 use EventHub\Exception\OverloadedException;
@@ -246,23 +247,42 @@ final class ClientTest extends TestCase
         }
     }
 
-    public function testHistoryAndPresenceFollowTheContractOrSayTheHubLacksThem(): void
+    public function testHistoryReturnsWhatAStreamKeptAndSaysWhenSinceIsGone(): void
     {
-        $calls = [
-            'history' => fn () => Hub::client()->history('demo.news', null, 10),
-            'presence' => fn () => Hub::client()->presence('demo.news'),
-        ];
-        foreach ($calls as $api => $call) {
-            try {
-                $answer = $call();
-                self::assertSame('demo.news', $answer['address'], $api);
-                self::assertArrayHasKey($api === 'history' ? 'events' : 'users', $answer, $api);
-            } catch (UnexpectedResponseException $e) {
-                // A hub from before history and presence (this one, until they land).
-                self::assertSame(404, $e->getStatus(), $e->getMessage());
-                self::assertStringContainsString("/api/$api?address=demo.news", $e->getMessage());
-                self::assertStringContainsString('older version', $e->getMessage());
-            }
+        $client = Hub::client();
+        $positions = [];
+        for ($n = 1; $n <= 4; $n++) {
+            $positions[] = $client->publish('demo.history', ['n' => $n])['position'];
+        }
+        $latest = $client->history('demo.history');
+        self::assertSame('demo.history', $latest['address']);
+        self::assertSame(end($positions), $latest['position']);
+        // The stream keeps 3: the first event is trimmed.
+        self::assertSame([2, 3, 4], array_map(fn (array $e) => $e['body']['n'], $latest['events']));
+        self::assertSame(array_slice($positions, 1), array_column($latest['events'], 'position'));
+
+        $after = $client->history('demo.history', $positions[2]);
+        self::assertSame([4], array_map(fn (array $e) => $e['body']['n'], $after['events']));
+
+        try {
+            $client->history('demo.history', 'another-epoch:1');
+            self::fail('a foreign epoch was served');
+        } catch (HistoryUnavailableException $e) {
+            self::assertStringContainsString('history_unavailable', $e->getMessage());
+        }
+    }
+
+    public function testPresenceFollowsTheContractOrSaysTheHubLacksIt(): void
+    {
+        try {
+            $answer = Hub::client()->presence('demo.news');
+            self::assertSame('demo.news', $answer['address']);
+            self::assertArrayHasKey('users', $answer);
+        } catch (UnexpectedResponseException $e) {
+            // A hub from before presence (this one, until it lands).
+            self::assertSame(404, $e->getStatus(), $e->getMessage());
+            self::assertStringContainsString('/api/presence?address=demo.news', $e->getMessage());
+            self::assertStringContainsString('older version', $e->getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package io.eventhub.php;
 import io.eventhub.delivery.LagReports;
 import io.eventhub.testing.TestDatabase;
 import io.eventhub.testing.TestHub;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,8 @@ class PhpLibraryTest {
                 .put("publish", List.of())
                 .put("send", List.of()))
             // The overload test reports a 2.5 s lag: refused for 2 s, Retry-After: 2.
-            .put("maxDeliveryLagMillis", 2000));
+            .put("maxDeliveryLagMillis", 2000))
+        .put("history", new JsonObject().put("streams", new JsonArray()
+            .add(new JsonObject().put("pattern", "demo.history").put("size", 3).put("ttlSeconds", 3600))));
   }
 }
