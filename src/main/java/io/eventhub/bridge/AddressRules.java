@@ -2,6 +2,7 @@ package io.eventhub.bridge;
 
 import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
+import io.eventhub.protocol.AddressGlob;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +50,10 @@ public final class AddressRules {
       List<Pattern> fixed = new ArrayList<>();
       List<String[]> perUser = new ArrayList<>();
       for (String pattern : patterns) {
-        if (pattern.contains(USER_ID)) {
-          perUser.add(pattern.split(Pattern.quote(USER_ID), -1));
+        if (pattern.contains(AddressGlob.USER_ID)) {
+          perUser.add(pattern.split(Pattern.quote(AddressGlob.USER_ID), -1));
         } else {
-          fixed.add(Pattern.compile(globToRegex(pattern)));
+          fixed.add(Pattern.compile(AddressGlob.toRegex(pattern)));
         }
       }
       return new Template(List.copyOf(fixed), List.copyOf(perUser));
@@ -105,32 +106,10 @@ public final class AddressRules {
 
   /** The user id is spliced in as a literal, so an id holding '*' or '.' cannot widen the pattern. */
   private static Pattern compile(String[] pieces, Identity identity) {
-    StringBuilder regex = new StringBuilder(globToRegex(pieces[0]));
+    StringBuilder regex = new StringBuilder(AddressGlob.toRegex(pieces[0]));
     for (int i = 1; i < pieces.length; i++) {
-      regex.append(Pattern.quote(identity.userId())).append(globToRegex(pieces[i]));
+      regex.append(Pattern.quote(identity.userId())).append(AddressGlob.toRegex(pieces[i]));
     }
     return Pattern.compile(regex.toString());
   }
-
-  private static String globToRegex(String glob) {
-    StringBuilder regex = new StringBuilder();
-    int i = 0;
-    while (i < glob.length()) {
-      if (glob.startsWith("**", i)) {
-        regex.append(".*");
-        i += 2;
-      } else if (glob.charAt(i) == '*') {
-        regex.append("[^.]*");
-        i++;
-      } else {
-        int star = glob.indexOf('*', i);
-        int end = star < 0 ? glob.length() : star;
-        regex.append(Pattern.quote(glob.substring(i, end)));
-        i = end;
-      }
-    }
-    return regex.toString();
-  }
-
-  private static final String USER_ID = "{userId}";
 }

@@ -1,6 +1,7 @@
 package io.eventhub.history;
 
 import io.eventhub.config.HubConfig;
+import io.eventhub.protocol.AddressGlob;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ final class StreamPatterns {
   StreamPatterns(List<HubConfig.Stream> streams) {
     this.streams = streams;
     for (HubConfig.Stream stream : streams) {
-      patterns.add(Pattern.compile(toRegex(stream.pattern())));
+      patterns.add(Pattern.compile(AddressGlob.toRegex(stream.pattern())));
     }
   }
 
@@ -52,31 +53,4 @@ final class StreamPatterns {
     }
     return found == NONE ? null : found;
   }
-
-  static String toRegex(String glob) {
-    StringBuilder regex = new StringBuilder();
-    int i = 0;
-    while (i < glob.length()) {
-      if (glob.startsWith("**", i)) {
-        regex.append(".*");
-        i += 2;
-      } else if (glob.charAt(i) == '*') {
-        regex.append("[^.]*");
-        i++;
-      } else if (glob.startsWith(USER_ID, i)) {
-        regex.append("[^.]+");
-        i += USER_ID.length();
-      } else {
-        int end = i;
-        while (end < glob.length() && glob.charAt(end) != '*' && !glob.startsWith(USER_ID, end)) {
-          end++;
-        }
-        regex.append(Pattern.quote(glob.substring(i, end)));
-        i = end;
-      }
-    }
-    return regex.toString();
-  }
-
-  private static final String USER_ID = "{userId}";
 }

@@ -17,6 +17,7 @@
  * {@link io.eventhub.protocol.JsonErrors} the {@code {"error": CODE, "message": TEXT}} bodies of HTTP
  * refusals. These names are a contract with clients and operators: change one only everywhere at once,
  * README included. {@link io.eventhub.protocol.WireFrames} builds WebSocket text frames as wire bytes,
- * the same for every socket since server frames are not masked.
+ * the same for every socket since server frames are not masked. {@link io.eventhub.protocol.AddressGlob} reads the
+ * address patterns of permissions and history streams.
  */
 package io.eventhub.protocol;

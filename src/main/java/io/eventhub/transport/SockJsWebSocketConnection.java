@@ -2,7 +2,6 @@ package io.eventhub.transport;
 
 import io.eventhub.auth.AuthResult;
 import io.eventhub.bridge.Bridge;
-import io.eventhub.bridge.BridgeConnection;
 import io.eventhub.delivery.Batch;
 import io.eventhub.protocol.OutboundFrame;
 import io.eventhub.protocol.WireFrames;
@@ -19,20 +18,13 @@ import io.vertx.core.json.JsonArray;
  * take. The SockJS framing is simple (open {@code o}, heartbeat {@code h}, messages {@code a[...]},
  * close {@code c[code,"reason"]}) and doing it here lets every socket receive the same pre-built bytes.
  */
-final class SockJsWebSocketConnection extends BridgeConnection {
+final class SockJsWebSocketConnection extends WebSocketConnection {
   private static final Buffer OPEN = Buffer.buffer("o");
   private static final Buffer HEARTBEAT = Buffer.buffer("h");
-  private final ServerWebSocket socket;
-  private final WebSocketWire wire;
 
   SockJsWebSocketConnection(Bridge bridge, ServerWebSocket socket, HttpConnection connection, AuthResult auth) {
-    super(bridge, Vertx.currentContext(), auth, "sockjs-websocket");
-    this.socket = socket;
-    this.wire = new WebSocketWire(connection);
-    socket.setWriteQueueMaxSize(bridge.config().writeQueueMaxBytes());
+    super(bridge, socket, connection, auth, "sockjs-websocket");
     socket.textMessageHandler(this::handleSockJsFrame);
-    socket.closeHandler(v -> onTransportClosed());
-    socket.exceptionHandler(e -> onTransportClosed());
     write(OPEN);
   }
 
@@ -73,20 +65,9 @@ final class SockJsWebSocketConnection extends BridgeConnection {
   }
 
   @Override
-  protected boolean writeQueueFull() {
-    return wire.full();
-  }
-
-  /** As the raw WebSocket: the close frame if the client reads, else the socket aborted. */
-  @Override
-  protected void closeTransport(int code, String reason) {
-    if (wire.full()) {
-      wire.abort();
-      return;
-    }
+  protected void sendClose(int code, String reason) {
     write(closeFrame(code, reason));
     socket.close();
-    wire.abortUnlessClosed(context());
   }
 
   @Override

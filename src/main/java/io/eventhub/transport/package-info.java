@@ -4,7 +4,8 @@
  * text frame), {@link io.eventhub.transport.SockJsWebSocketConnection} (SockJS's websocket transport,
  * {@code /eventbus/<server>/<session>/websocket}, the one browsers use) and
  * {@link io.eventhub.transport.SockJsSessionConnection} (the SockJS fallbacks: xhr-streaming,
- * xhr-polling, eventsource, htmlfile, jsonp). {@link io.eventhub.transport.Transports} is the entry point.
+ * xhr-polling, eventsource, htmlfile, jsonp). {@link io.eventhub.transport.Transports} is the entry point. The two
+ * WebSocket types share {@code WebSocketConnection}: the hub's own writes, and a close that lets go.
  *
  * <p>The SockJS websocket transport is framed here, not by vertx-web ({@code o}, {@code h},
  * {@code a[...]}, {@code c[code,"reason"]}), so that every socket can receive the same pre-built bytes
