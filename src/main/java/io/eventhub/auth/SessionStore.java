@@ -96,19 +96,15 @@ public final class SessionStore {
 
   /** Completes on the caller's context; fails when the database cannot answer in time. */
   public Future<Lookup> lookup(String sessionId) {
-    long start = System.nanoTime();
     // A warm cache (a reconnect storm): the answer is at hand, returned as a completed future without
     // a round through CompletableFuture. Only answers the cache still holds (Caffeine checks their
     // expiry on read); a query in flight or an outage goes the slow way, so nothing is admitted here
     // that the slow way would refuse.
-    CompletableFuture<Lookup> cached = cache.getIfPresent(sessionId);
-    if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
-      Lookup known = cached.join();
-      if (known instanceof Valid || known instanceof Invalid) {
-        metrics.sessionLookup(HubMetrics.HIT, start);
-        return Future.succeededFuture(known);
-      }
+    Lookup known = cached(sessionId);
+    if (known != null) {
+      return Future.succeededFuture(known);
     }
+    long start = System.nanoTime();
     boolean[] queried = new boolean[1];
     CompletableFuture<Lookup> result = cache.get(sessionId, (id, executor) -> {
       queried[0] = true;

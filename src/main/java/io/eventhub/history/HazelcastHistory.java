@@ -69,14 +69,7 @@ public final class HazelcastHistory implements History {
   @Override
   public Future<Position> append(String address, HubConfig.Stream stream, Object body, MultiMap headers,
                                  Consumer<Position> dispatch) {
-    JsonObject kept = new JsonObject();
-    if (headers != null) {
-      headers.forEach((name, value) -> {
-        if (!name.startsWith("hub-")) {
-          kept.put(name, value);
-        }
-      });
-    }
+    JsonObject kept = StoredEvent.clientHeaders(headers);
     String item = new JsonObject().put("b", body).put("h", kept).encode();
     // One append at a time per address on this member, each dispatched before the next is stored:
     // what this member publishes keeps its order, whichever thread or connection it came from.

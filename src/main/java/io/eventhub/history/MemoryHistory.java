@@ -42,14 +42,7 @@ public final class MemoryHistory implements History {
   @Override
   public Future<Position> append(String address, HubConfig.Stream stream, Object body, MultiMap headers,
                                  Consumer<Position> dispatch) {
-    JsonObject kept = new JsonObject();
-    if (headers != null) {
-      headers.forEach((name, value) -> {
-        if (!name.startsWith("hub-")) {
-          kept.put(name, value);
-        }
-      });
-    }
+    JsonObject kept = StoredEvent.clientHeaders(headers);
     Object copy = body instanceof JsonObject o ? o.copy() : body instanceof JsonArray a ? a.copy() : body;
     while (true) {
       Log log = logs.computeIfAbsent(address, a -> new Log(stream, newEpoch()));
