@@ -2,24 +2,15 @@
 // Reads commands from the Java test on stdin, reports on stdout.
 // usage: node hosted-client.js BASE_URL [SOCKJS_TRANSPORT]   (websocket when not given)
 'use strict';
-const http = require('http');
-const vm = require('vm');
+const { loadEventHub } = require('./hosted-client-loader');
 const readline = require('readline');
 const [base, transport = 'websocket'] = process.argv.slice(2);
 const say = (line) => console.log(line);
 
-http.get(base + '/eventbus/client.js', (res) => {
-  let source = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk) => { source += chunk; });
-  res.on('end', () => start(source));
-}).on('error', (e) => { say('FAIL fetch ' + e); process.exit(1); });
+loadEventHub(base).then(start, (e) => { say('FAIL fetch ' + e); process.exit(1); });
 
-function start(source) {
-  const sandbox = {SockJS: require('sockjs-client'), setTimeout, clearTimeout, console, Promise, Date, Math, JSON};
-  vm.createContext(sandbox);
-  vm.runInContext(source, sandbox);
-  const hub = new sandbox.EventHub(base + '/eventbus', {minDelay: 100, maxDelay: 400, sockjs: {transports: [transport]}});
+function start(EventHub) {
+  const hub = new EventHub(base + '/eventbus', {minDelay: 100, maxDelay: 400, sockjs: {transports: [transport]}});
   hub.on('open', () => say('open'));
   hub.on('reconnecting', (e) => say('reconnecting ' + e.code));
   hub.on('reconnect', () => say('reconnected'));

@@ -2,25 +2,16 @@
 // Reads commands from the Java test on stdin (cut), reports on stdout.
 // usage: node hosted-recovery.js BASE_URL
 'use strict';
-const http = require('http');
-const vm = require('vm');
+const { loadEventHub } = require('./hosted-client-loader');
 const readline = require('readline');
 const [base] = process.argv.slice(2);
 const say = (line) => console.log(line);
 
-http.get(base + '/eventbus/client.js', (res) => {
-  let source = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk) => { source += chunk; });
-  res.on('end', () => start(source));
-}).on('error', (e) => { say('FAIL fetch ' + e); process.exit(1); });
+loadEventHub(base).then(start, (e) => { say('FAIL fetch ' + e); process.exit(1); });
 
-function start(source) {
-  const sandbox = {SockJS: require('sockjs-client'), setTimeout, clearTimeout, console, Promise, Date, Math, JSON};
-  vm.createContext(sandbox);
-  vm.runInContext(source, sandbox);
+function start(EventHub) {
   // Reconnects after 0.5 to 1 s: long enough for the test to publish while the client is away.
-  const hub = new sandbox.EventHub(base + '/eventbus', {minDelay: 1000, maxDelay: 1000, sockjs: {transports: ['websocket']}});
+  const hub = new EventHub(base + '/eventbus', {minDelay: 1000, maxDelay: 1000, sockjs: {transports: ['websocket']}});
   hub.on('open', () => say('open'));
   hub.on('reconnect', () => say('reconnected'));
   hub.on('recovery', (e) => say('recovery ' + e.address + ' ' + e.recovered + ' ' + hub.recovered));

@@ -3,8 +3,7 @@
 // where sockjs-client supports the transport and in Chromium (all six), and prints one JSON line per
 // run: {where, client, transport, opened, code, reason}. usage: node sockjs-close.js BASE_URL
 'use strict';
-const http = require('http');
-const vm = require('vm');
+const { loadEventHub } = require('./hosted-client-loader');
 const { chromium } = require('playwright-core');
 const SockJS = require('sockjs-client');
 
@@ -39,23 +38,10 @@ function runClients(SockJSClass, EventHubClass, url, transport, timeout) {
   return Promise.all([official, hosted]).then(([sockjs, hostedResult]) => ({ sockjs, hosted: hostedResult }));
 }
 
-function fetchText(url) {
-  return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => { text += chunk; });
-      res.on('end', () => resolve(text));
-    }).on('error', reject);
-  });
-}
-
 async function inNode() {
-  const sandbox = { SockJS, setTimeout, clearTimeout, console, Promise, Date, Math, JSON };
-  vm.createContext(sandbox);
-  vm.runInContext(await fetchText(base + '/eventbus/client.js'), sandbox);
+  const EventHub = await loadEventHub(base);
   for (const transport of NODE_TRANSPORTS) {
-    const seen = await runClients(SockJS, sandbox.EventHub, base + '/eventbus', transport, RUN_TIMEOUT);
+    const seen = await runClients(SockJS, EventHub, base + '/eventbus', transport, RUN_TIMEOUT);
     for (const client of ['sockjs', 'hosted']) report({ where: 'node', client, transport, ...seen[client] });
   }
 }

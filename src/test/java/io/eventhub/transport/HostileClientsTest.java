@@ -111,12 +111,7 @@ class HostileClientsTest {
     try (TestHub hub = TestHub.start()) {
       List<StalledSocket> stalled = new ArrayList<>();
       try {
-        Set<Integer> ports = new HashSet<>();
-        for (int i = 0; i < 20; i++) {
-          StalledSocket socket = StalledSocket.subscribe(hub.port(), "demo.quiet");
-          stalled.add(socket);
-          ports.add(socket.localPort());
-        }
+        Set<Integer> ports = stallQuiet(hub, stalled, 20);
         long closed = System.nanoTime();
         hub.hub().bridge().connections().closeAll(CloseCodes.RECONNECT, "reconnect");
         long gone = awaitGone(hub.port(), ports, Duration.ofSeconds(2));
@@ -133,12 +128,7 @@ class HostileClientsTest {
     try (TestHub hub = TestHub.start(new JsonObject().put("http", new JsonObject().put("idleTimeoutSeconds", 1)))) {
       List<StalledSocket> stalled = new ArrayList<>();
       try {
-        Set<Integer> ports = new HashSet<>();
-        for (int i = 0; i < 20; i++) {
-          StalledSocket socket = StalledSocket.subscribe(hub.port(), "demo.quiet");
-          stalled.add(socket);
-          ports.add(socket.localPort());
-        }
+        Set<Integer> ports = stallQuiet(hub, stalled, 20);
         long lastHandshake = System.nanoTime();
         long gone = awaitGone(hub.port(), ports, Duration.ofSeconds(4));
         System.out.printf("idle timeout 1 s: sockets gone %d ms after the last handshake%n", (gone - lastHandshake) / 1_000_000);
@@ -149,6 +139,17 @@ class HostileClientsTest {
   }
 
   /** Waits until none of the clients at {@code ports} has a socket left on the hub's side; returns when. */
+  /** {@code count} never-reading clients subscribed to a quiet address, added to {@code stalled}; their local ports. */
+  private static Set<Integer> stallQuiet(TestHub hub, List<StalledSocket> stalled, int count) {
+    Set<Integer> ports = new HashSet<>();
+    for (int i = 0; i < count; i++) {
+      StalledSocket socket = StalledSocket.subscribe(hub.port(), "demo.quiet");
+      stalled.add(socket);
+      ports.add(socket.localPort());
+    }
+    return ports;
+  }
+
   private static long awaitGone(int hubPort, Set<Integer> ports, Duration within) {
     try {
       Await.until("the hub's side of every socket is gone", within, () -> {
