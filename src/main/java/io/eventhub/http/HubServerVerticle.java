@@ -92,12 +92,11 @@ public final class HubServerVerticle extends VerticleBase {
         // Without it the kernel grows a socket's send buffer to megabytes for a client that does
         // not read; with it what waits there for one client is bounded and known.
         .setSendBufferSize(config.http().effectiveSendBufferBytes(config.bridge()))
-        .setMaxWebSocketFrameSize(webSocketLimit())
-        .setMaxWebSocketMessageSize(webSocketLimit())
-        // WebSocket compression off: every browser offers permessage-deflate, and with it each
-        // connection keeps a zlib deflater (~100 KB of native memory once the first event went out,
-        // 127 KB instead of ~30 KB per idle client measured) and compresses every event again,
-        // where the fan-out writes the same pre-built bytes to all sockets.
+        // WebSockets are upgraded by the hub (transport.WebSocketUpgrade), without compression: every
+        // browser offers permessage-deflate, and with it each connection keeps a zlib deflater (~100 KB
+        // of native memory once the first event went out, 127 KB instead of ~30 KB per idle client
+        // measured) and compresses every event again, where the fan-out writes the same pre-built bytes
+        // to all sockets.
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setCompressionSupported(true);
@@ -107,11 +106,6 @@ public final class HubServerVerticle extends VerticleBase {
     }
     return vertx.createHttpServer(options).requestHandler(router).connectionHandler(SocketRelease::install).listen()
         .onSuccess(s -> server = s);
-  }
-
-  /** Vert.x cuts off far-oversized frames itself (1009); the bridge refuses the rest with 4009. */
-  private int webSocketLimit() {
-    return Math.max(4 * config.bridge().maxFrameBytes(), 65_536);
   }
 
   public int actualPort() {
@@ -178,7 +172,7 @@ public final class HubServerVerticle extends VerticleBase {
         JsonErrors.send(ctx.response(), auth.status(), auth.error(), auth.message());
         return;
       }
-      ctx.request().toWebSocket().onSuccess(socket -> transports.attachRaw(socket, ctx.request().connection(), auth));
+      transports.attachRaw(ctx.request(), auth);
     });
   }
 
@@ -189,13 +183,11 @@ public final class HubServerVerticle extends VerticleBase {
       return;
     }
     authenticate(ctx, start, auth -> {
-      ctx.request().toWebSocket().onSuccess(socket -> {
-        if (auth.admitted()) {
-          transports.attachSockJsWebSocket(socket, ctx.request().connection(), auth);
-        } else {
-          transports.refuseSockJsWebSocket(socket, ctx.request().connection(), auth.closeCode(), auth.message());
-        }
-      });
+      if (auth.admitted()) {
+        transports.attachSockJsWebSocket(ctx.request(), auth);
+      } else {
+        transports.refuseSockJsWebSocket(ctx.request(), auth.closeCode(), auth.message());
+      }
     });
   }
 

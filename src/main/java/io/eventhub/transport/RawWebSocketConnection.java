@@ -5,18 +5,13 @@ import io.eventhub.bridge.Bridge;
 import io.eventhub.delivery.Batch;
 import io.eventhub.protocol.OutboundFrame;
 import io.eventhub.protocol.WireFrames;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.ServerWebSocket;
 
 /** A raw WebSocket client: each bridge frame travels as one text frame. */
 final class RawWebSocketConnection extends WebSocketConnection {
-  private static final Buffer PING = Buffer.buffer("hb");
-
-  RawWebSocketConnection(Bridge bridge, ServerWebSocket socket, HttpConnection connection, AuthResult auth) {
-    super(bridge, socket, connection, auth, "websocket");
+  RawWebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth) {
+    super(bridge, socket, auth, "websocket");
     socket.textMessageHandler(this::handleMessage);
-    socket.binaryMessageHandler(buffer -> handleMessage(buffer.toString()));
+    socket.binaryMessageHandler(this::handleMessage);
   }
 
   @Override
@@ -31,13 +26,13 @@ final class RawWebSocketConnection extends WebSocketConnection {
 
   @Override
   protected void sendClose(int code, String reason) {
-    socket.close((short) code, reason);
+    socket.close(code, reason);
   }
 
   @Override
   protected void heartbeat() {
     if (!closed()) {
-      socket.writePing(PING);
+      socket.ping();
     }
   }
 }

@@ -5,10 +5,7 @@ import io.eventhub.bridge.Bridge;
 import io.eventhub.delivery.Batch;
 import io.eventhub.protocol.OutboundFrame;
 import io.eventhub.protocol.WireFrames;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -22,8 +19,8 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
   private static final Buffer OPEN = Buffer.buffer("o");
   private static final Buffer HEARTBEAT = Buffer.buffer("h");
 
-  SockJsWebSocketConnection(Bridge bridge, ServerWebSocket socket, HttpConnection connection, AuthResult auth) {
-    super(bridge, socket, connection, auth, "sockjs-websocket");
+  SockJsWebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth) {
+    super(bridge, socket, auth, "sockjs-websocket");
     socket.textMessageHandler(this::handleSockJsFrame);
     write(OPEN);
   }
@@ -37,7 +34,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
     try {
       decoded = Json.decodeValue(text);
     } catch (DecodeException e) {
-      socket.close((short) 1002, "broken SockJS framing");
+      socket.close(1002, "broken SockJS framing");
       return;
     }
     if (decoded instanceof String message) {
@@ -50,7 +47,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
         handleMessage(message instanceof String s ? s : String.valueOf(message));
       }
     } else {
-      socket.close((short) 1002, "broken SockJS framing");
+      socket.close(1002, "broken SockJS framing");
     }
   }
 
@@ -67,7 +64,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
   @Override
   protected void sendClose(int code, String reason) {
     write(closeFrame(code, reason));
-    socket.close();
+    socket.close(1000, "");
   }
 
   @Override
@@ -78,11 +75,9 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
   }
 
   /** The close frame alone: a SockJS client reads the first close frame it gets, open or not. */
-  static void refuse(ServerWebSocket socket, HttpConnection connection, int code, String reason) {
-    WebSocketWire wire = new WebSocketWire(connection);
-    wire.write(WireFrames.textFrame(closeFrame(code, reason)));
-    socket.close();
-    wire.abortUnlessClosed(Vertx.currentContext());
+  static void refuse(FrameSocket socket, int code, String reason) {
+    socket.wire().write(WireFrames.textFrame(closeFrame(code, reason)));
+    socket.close(1000, "");
   }
 
   private static Buffer closeFrame(int code, String reason) {

@@ -3,25 +3,20 @@ package io.eventhub.transport;
 import io.eventhub.auth.AuthResult;
 import io.eventhub.bridge.Bridge;
 import io.eventhub.bridge.BridgeConnection;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.ServerWebSocket;
 
 /**
- * A client on a WebSocket whose frames the hub writes into the Netty pipeline itself
- * ({@link WebSocketWire}), in raw or SockJS framing.
+ * A client on a WebSocket the hub upgraded itself ({@link WebSocketUpgrade}), whose frames it writes
+ * into the Netty pipeline itself ({@link WebSocketWire}), in raw or SockJS framing.
  */
 abstract class WebSocketConnection extends BridgeConnection {
-  protected final ServerWebSocket socket;
+  protected final FrameSocket socket;
   protected final WebSocketWire wire;
 
-  WebSocketConnection(Bridge bridge, ServerWebSocket socket, HttpConnection connection, AuthResult auth, String transport) {
-    super(bridge, Vertx.currentContext(), auth, transport);
+  WebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth, String transport) {
+    super(bridge, socket.context(), auth, transport);
     this.socket = socket;
-    this.wire = new WebSocketWire(connection);
-    socket.setWriteQueueMaxSize(bridge.config().writeQueueMaxBytes());
+    this.wire = socket.wire();
     socket.closeHandler(v -> onTransportClosed());
-    socket.exceptionHandler(e -> onTransportClosed());
   }
 
   @Override
@@ -32,7 +27,7 @@ abstract class WebSocketConnection extends BridgeConnection {
   /**
    * The close frame goes after everything written before it, on the same channel. A client whose
    * queue is full would not read it for long, if ever: its socket is aborted instead, and so is one
-   * that does not answer the close in time.
+   * that does not answer the close in time ({@link FrameSocket#close}).
    */
   @Override
   protected final void closeTransport(int code, String reason) {
@@ -41,7 +36,6 @@ abstract class WebSocketConnection extends BridgeConnection {
       return;
     }
     sendClose(code, reason);
-    wire.abortUnlessClosed(context());
   }
 
   /** Writes this transport's close frame and closes the socket. */

@@ -6,8 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.vertx.core.Context;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * Writes WebSocket frames built as wire bytes ({@link io.eventhub.protocol.WireFrames}) straight to a
@@ -25,15 +23,8 @@ final class WebSocketWire {
    */
   private ChannelOutboundInvoker entry;
 
-  /**
-   * {@code connection} is the upgraded request's: vertx-web hands out a wrapper of the WebSocket that
-   * hides its channel, and the channel is the same.
-   */
-  WebSocketWire(HttpConnection connection) {
-    if (!(connection instanceof ConnectionBase base)) {
-      throw new IllegalStateException("not an HTTP/1.1 connection: " + connection.getClass().getName());
-    }
-    this.channel = base.channel();
+  WebSocketWire(Channel channel) {
+    this.channel = channel;
   }
 
   /** Writes and flushes frames built by {@link io.eventhub.protocol.WireFrames}, which the caller still owns and releases. */
@@ -65,6 +56,10 @@ final class WebSocketWire {
   /** After a close frame: aborts the socket if the client has not closed it within the grace. */
   void abortUnlessClosed(Context context) {
     SocketRelease.abortUnlessClosed(context, channel);
+  }
+
+  boolean open() {
+    return channel.isOpen();
   }
 
   /** The socket holds more unsent bytes than its write queue may ({@code bridge.writeQueueMaxBytes}). */
