@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -171,8 +172,10 @@ final class FrameSocket extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // A broken socket or a frame the decoder refused (it has sent the close frame): either way the end.
-    SocketRelease.abort(ctx.channel());
+    if (cause instanceof CorruptedWebSocketFrameException) {
+      return; // the decoder refused a frame: it has sent the close frame (1002, 1009) and closes after it
+    }
+    SocketRelease.abort(ctx.channel()); // a broken socket
   }
 
   @Override

@@ -1,26 +1,29 @@
 package io.eventhub.transport;
 
 import io.eventhub.protocol.JsonErrors;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
+import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.net.impl.VertxHandler;
 
-import java.util.Map;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 
 /**
- * Turns an HTTP request into a WebSocket on its own channel, with Netty's RFC 6455 handshake, and puts
+ * Turns an HTTP request into a WebSocket on its own channel (RFC 6455, with Netty's frame codecs), and puts
  * a {@link FrameSocket} in front of Vert.x's HTTP connection handler: the socket's frames stop there,
  * while the channel's end still reaches Vert.x (which counts the connection closed in its metrics).
  */
@@ -45,16 +48,43 @@ final class WebSocketUpgrade {
     Channel channel = ((ConnectionBase) request.connection()).channel();
     FrameSocket socket = new FrameSocket(((HttpServerRequestInternal) request).context(), channel, maxMessageBytes);
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(writeQueueMaxBytes / 2, writeQueueMaxBytes));
-    ChannelHandlerContext vertx = channel.pipeline().context(VertxHandler.class);
-    channel.pipeline().addBefore(vertx.name(), FrameSocket.HANDLER_NAME, socket);
-    WebSocketDecoderConfig decoding = WebSocketDecoderConfig.newBuilder()
-        .maxFramePayloadLength(maxMessageBytes)
-        .build();
-    // The location only matters to the pre-RFC drafts, which this handshaker does not speak.
-    new WebSocketServerHandshaker13(null, null, decoding)
-        .handshake(channel, nettyRequest(request), null, channel.newPromise());
+    ChannelPipeline pipeline = channel.pipeline();
+    if (pipeline.get(HttpContentCompressor.class) != null) {
+      pipeline.remove(HttpContentCompressor.class);
+    }
+    pipeline.addBefore(pipeline.context(VertxHandler.class).name(), FrameSocket.HANDLER_NAME, socket);
+    // From here on the client's bytes are frames; the 101 still goes out through the HTTP encoder.
+    pipeline.replace(HttpRequestDecoder.class, "wsdecoder", new WebSocket13FrameDecoder(
+        WebSocketDecoderConfig.newBuilder().maxFramePayloadLength(maxMessageBytes).build()));
+    // The encoder in front of the decoder: the close frame the decoder sends on a bad frame passes it.
+    pipeline.addBefore("wsdecoder", "wsencoder", new WebSocket13FrameEncoder(false));
+    String httpEncoder = pipeline.context(HttpResponseEncoder.class).name();
+    // Vert.x writes the 101 itself and so is done with the request (its metrics count a response,
+    // and it keeps no request or headers for the life of the socket).
+    HttpServerResponse response = request.response()
+        .setStatusCode(101)
+        .putHeader(HttpHeaderNames.UPGRADE, "websocket")
+        .putHeader(HttpHeaderNames.CONNECTION, "Upgrade")
+        .putHeader(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, acceptKey(request.getHeader(HttpHeaderNames.SEC_WEBSOCKET_KEY)));
+    response.headersEndHandler(v -> response.headers().remove(HttpHeaderNames.CONTENT_LENGTH)); // none on a 1xx (RFC 9110)
+    response.end().onComplete(written -> {
+      if (pipeline.get(httpEncoder) != null) {
+        pipeline.remove(httpEncoder);
+      }
+    });
     request.resume(); // paused while the session was looked up
     return socket;
+  }
+
+  /** RFC 6455 section 4.2.2: the key with the protocol's GUID, SHA-1, base64. */
+  private static String acceptKey(String key) {
+    try {
+      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+      byte[] digest = sha1.digest((key.trim() + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+      return Base64.getEncoder().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-1", e);
+    }
   }
 
   /** Why {@code request} is no WebSocket handshake, or null. */
@@ -71,13 +101,5 @@ final class WebSocketUpgrade {
       return "not a WebSocket handshake: no Sec-WebSocket-Key header";
     }
     return null;
-  }
-
-  private static FullHttpRequest nettyRequest(HttpServerRequest request) {
-    FullHttpRequest copy = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, request.uri(), Unpooled.EMPTY_BUFFER);
-    for (Map.Entry<String, String> header : request.headers()) {
-      copy.headers().add(header.getKey(), header.getValue());
-    }
-    return copy;
   }
 }
