@@ -92,9 +92,6 @@ public final class HubServerVerticle extends VerticleBase {
         // Without it the kernel grows a socket's send buffer to megabytes for a client that does
         // not read; with it what waits there for one client is bounded and known.
         .setSendBufferSize(config.http().effectiveSendBufferBytes(config.bridge()))
-        // Every response is written on its request's event loop: Vert.x then writes straight to the
-        // channel instead of keeping a message queue (a 1,024-slot array) per connection.
-        .setStrictThreadMode(true)
         // WebSockets are upgraded by the hub (transport.WebSocketUpgrade), without compression: every
         // browser offers permessage-deflate, and with it each connection keeps a zlib deflater (~100 KB
         // of native memory once the first event went out, 127 KB instead of ~30 KB per idle client

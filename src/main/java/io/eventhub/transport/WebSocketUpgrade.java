@@ -23,9 +23,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * Turns an HTTP request into a WebSocket on its own channel (RFC 6455, with Netty's frame codecs), and puts
- * a {@link FrameSocket} in front of Vert.x's HTTP connection handler: the socket's frames stop there,
- * while the channel's end still reaches Vert.x (which counts the connection closed in its metrics).
+ * Turns an HTTP request into a WebSocket on its own channel (RFC 6455, with Netty's frame codecs): a
+ * {@link FrameSocket} takes the socket's frames, Vert.x writes the 101 and is then taken off the
+ * channel ({@link FrameSocket#detach}).
  */
 final class WebSocketUpgrade {
   private WebSocketUpgrade() {}
@@ -67,9 +67,13 @@ final class WebSocketUpgrade {
         .putHeader(HttpHeaderNames.CONNECTION, "Upgrade")
         .putHeader(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, acceptKey(request.getHeader(HttpHeaderNames.SEC_WEBSOCKET_KEY)));
     response.headersEndHandler(v -> response.headers().remove(HttpHeaderNames.CONTENT_LENGTH)); // none on a 1xx (RFC 9110)
+    ConnectionBase http = (ConnectionBase) request.connection();
     response.end().onComplete(written -> {
       if (pipeline.get(httpEncoder) != null) {
         pipeline.remove(httpEncoder);
+      }
+      if (channel.isActive()) {
+        socket.detach(http);
       }
     });
     request.resume(); // paused while the session was looked up

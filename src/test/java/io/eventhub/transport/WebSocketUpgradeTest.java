@@ -1,6 +1,7 @@
 package io.eventhub.transport;
 
 import io.eventhub.testing.Await;
+import io.eventhub.testing.Scrape;
 import io.eventhub.testing.TestHub;
 import io.eventhub.testing.WebSocketClients;
 import io.vertx.core.http.WebSocket;
@@ -55,10 +56,12 @@ class WebSocketUpgradeTest {
   }
 
   @Test
-  @DisplayName("a message in fragments is one bridge frame; a ping is answered with its payload; a close is echoed and ends the connection")
+  @DisplayName("a message in fragments is one bridge frame; a ping is answered with its payload; a close is echoed and ends the connection, also in Vert.x's metrics")
   void framesAndClose() throws Exception {
     try (TestHub hub = TestHub.start(); Socket socket = connect(hub)) {
+      double before = activeConnections(hub);
       assertTrue(upgrade(socket, "13").startsWith("HTTP/1.1 101 "));
+      assertEquals(before + 1, activeConnections(hub), "the socket counts as an active HTTP connection");
       String register = new JsonObject().put("type", "register").put("address", "demo.fragments").encode();
       int half = register.length() / 2;
       write(socket, 0x01, register.substring(0, half).getBytes(StandardCharsets.UTF_8)); // text, not final
@@ -79,7 +82,13 @@ class WebSocketUpgradeTest {
       assertEquals(1000, ((echoed[0] & 0xFF) << 8) | (echoed[1] & 0xFF));
       assertEquals(-1, in.read(), "the hub closed the socket after the close handshake");
       Await.until("the connection is gone", Duration.ofSeconds(5), () -> hub.hub().bridge().connections().count() == 0);
+      Await.until("Vert.x's gauge counts it gone", Duration.ofSeconds(5), () -> activeConnections(hub) == before);
     }
+  }
+
+  /** Vert.x's gauge, which the Grafana dashboard shows; the scrape's own connection is in it too. */
+  private static double activeConnections(TestHub hub) {
+    return Scrape.of(hub.port()).value("vertx_http_server_active_connections");
   }
 
   @Test
