@@ -2,87 +2,56 @@ package io.eventhub.bridge;
 
 import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
-import io.eventhub.protocol.AddressGlob;
+import io.eventhub.protocol.AddressMatcher;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Which addresses one connection may subscribe, publish and send to. A pattern is an exact address
  * or uses {@code *} (any run of characters within one dot-separated segment) and {@code **} (anything,
- * dots included). {@code {userId}} is replaced by the connection's user id; for an anonymous
- * connection such a pattern matches nothing, so a missing identity can never widen access.
+ * dots included). {@code {userId}} stands for the connection's user id; for an anonymous connection
+ * such a pattern matches nothing, so a missing identity can never widen access. The patterns are
+ * compiled once for all connections: one holds only them and its user id.
  */
 public final class AddressRules {
-  private final List<Pattern> subscribe;
-  private final List<Pattern> publish;
-  private final List<Pattern> send;
+  private final Compiled compiled;
+  private final String userId;
 
-  private AddressRules(List<Pattern> subscribe, List<Pattern> publish, List<Pattern> send) {
-    this.subscribe = subscribe;
-    this.publish = publish;
-    this.send = send;
+  private AddressRules(Compiled compiled, String userId) {
+    this.compiled = compiled;
+    this.userId = userId;
   }
 
   public static AddressRules of(HubConfig.Permissions permissions, Identity identity) {
     Compiled compiled = lastCompiled;
     if (compiled == null || compiled.permissions() != permissions) {
-      compiled = new Compiled(permissions, Template.of(permissions.subscribe()), Template.of(permissions.publish()),
-          Template.of(permissions.send()));
+      compiled = new Compiled(permissions, compile(permissions.subscribe()), compile(permissions.publish()),
+          compile(permissions.send()));
       lastCompiled = compiled;
     }
-    return new AddressRules(compiled.subscribe().patterns(identity), compiled.publish().patterns(identity),
-        compiled.send().patterns(identity));
+    return new AddressRules(compiled, identity.anonymous() ? null : identity.userId());
   }
 
-  /**
-   * The permissions compiled once for every connection (they are configuration, fixed while the hub
-   * runs): a connection compiles only its own {@code {userId}} patterns. One entry, by identity.
-   */
-  private record Compiled(HubConfig.Permissions permissions, Template subscribe, Template publish, Template send) {}
+  /** The permissions (configuration, fixed while the hub runs) compiled once; one entry, by identity. */
+  private record Compiled(HubConfig.Permissions permissions, List<AddressMatcher> subscribe, List<AddressMatcher> publish,
+                          List<AddressMatcher> send) {}
 
   private static volatile Compiled lastCompiled;
 
-  /** One list of patterns: those without {@code {userId}} compiled, the others as glob pieces. */
-  private record Template(List<Pattern> fixed, List<String[]> perUser) {
-    static Template of(List<String> patterns) {
-      List<Pattern> fixed = new ArrayList<>();
-      List<String[]> perUser = new ArrayList<>();
-      for (String pattern : patterns) {
-        if (pattern.contains(AddressGlob.USER_ID)) {
-          perUser.add(pattern.split(Pattern.quote(AddressGlob.USER_ID), -1));
-        } else {
-          fixed.add(Pattern.compile(AddressGlob.toRegex(pattern)));
-        }
-      }
-      return new Template(List.copyOf(fixed), List.copyOf(perUser));
-    }
-
-    /** For an anonymous connection the {@code {userId}} patterns match nothing, so they are left out. */
-    List<Pattern> patterns(Identity identity) {
-      if (perUser.isEmpty() || identity.anonymous()) {
-        return fixed;
-      }
-      List<Pattern> all = new ArrayList<>(fixed.size() + perUser.size());
-      all.addAll(fixed);
-      for (String[] pieces : perUser) {
-        all.add(compile(pieces, identity));
-      }
-      return all;
-    }
+  private static List<AddressMatcher> compile(List<String> patterns) {
+    return patterns.stream().map(AddressMatcher::of).toList();
   }
 
   public boolean maySubscribe(String address) {
-    return !reserved(address) && matches(subscribe, address);
+    return !reserved(address) && matches(compiled.subscribe(), address);
   }
 
   public boolean mayPublish(String address) {
-    return !reserved(address) && matches(publish, address);
+    return !reserved(address) && matches(compiled.publish(), address);
   }
 
   public boolean maySend(String address) {
-    return !reserved(address) && matches(send, address);
+    return !reserved(address) && matches(compiled.send(), address);
   }
 
   /**
@@ -95,21 +64,12 @@ public final class AddressRules {
 
   public static final String RESERVED_PREFIX = "hub.";
 
-  private static boolean matches(List<Pattern> patterns, String address) {
-    for (Pattern pattern : patterns) {
-      if (pattern.matcher(address).matches()) {
+  private boolean matches(List<AddressMatcher> patterns, String address) {
+    for (AddressMatcher pattern : patterns) {
+      if (pattern.matches(address, userId)) {
         return true;
       }
     }
     return false;
-  }
-
-  /** The user id is spliced in as a literal, so an id holding '*' or '.' cannot widen the pattern. */
-  private static Pattern compile(String[] pieces, Identity identity) {
-    StringBuilder regex = new StringBuilder(AddressGlob.toRegex(pieces[0]));
-    for (int i = 1; i < pieces.length; i++) {
-      regex.append(Pattern.quote(identity.userId())).append(AddressGlob.toRegex(pieces[i]));
-    }
-    return Pattern.compile(regex.toString());
   }
 }

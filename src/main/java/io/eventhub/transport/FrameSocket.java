@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Handler;
@@ -111,6 +112,9 @@ final class FrameSocket extends ChannelInboundHandlerAdapter {
     ChannelPipeline pipeline = http.channel().pipeline();
     if (pipeline.get(VertxHandler.class) != null) {
       pipeline.remove(VertxHandler.class);
+    }
+    if (pipeline.get(ChunkedWriteHandler.class) != null) {
+      pipeline.remove(ChunkedWriteHandler.class); // Vert.x's, for files sent in chunks
     }
   }
 

@@ -45,6 +45,15 @@ class AddressRulesTest {
     assertEquals(true, other.maySubscribe("chat"));
   }
 
+  @org.junit.jupiter.api.Test
+  @DisplayName("an address of 60,000 characters against many wildcards: answered (linear, no backtracking)")
+  void longAddresses() {
+    AddressRules rules = AddressRules.of(new HubConfig.Permissions(List.of("**.*.**.*.**.{userId}.x"), List.of(), List.of()),
+        new Identity("7", Set.of()));
+    assertEquals(false, rules.maySubscribe(".".repeat(60_000) + "7.y"));
+    assertEquals(true, rules.maySubscribe("a.".repeat(30_000) + "7.x"));
+  }
+
   @ParameterizedTest(name = "{0} as user {1} on {2}: {3}")
   @CsvSource({
       "news.*, , news.sport, true",
@@ -61,7 +70,18 @@ class AddressRulesTest {
       "user.{userId}.*, 7*, user.7x.inbox, false",
       "user.{userId}.*, 7*, user.7*.inbox, true",
       "room.(x), , room.(x), true",
-      "room.(x), , room.x, false"})
+      "room.(x), , room.x, false",
+      "user.{userId}.*, a.b, user.a.b.inbox, true",
+      "user.{userId}.*, a.b, user.a.c.inbox, false",
+      "**.{userId}, 7, a.b.7, true",
+      "**.{userId}, 7, a.b.77, false",
+      "{userId}.**, 7, 7.a.b, true",
+      "*.*.x, , a..x, true",
+      "*.*.x, , a.b.c.x, false",
+      "a**b, , a.x.y.b, true",
+      "**, , '', true",
+      "*, , '', true",
+      "a, , '', false"})
   @DisplayName("patterns: * within a segment, ** across segments, {userId} as a literal, anonymous never matches it")
   void matches(String pattern, String userId, String address, boolean expected) {
     Identity identity = userId == null ? Identity.ANONYMOUS : new Identity(userId, Set.of());
