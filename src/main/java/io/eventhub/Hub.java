@@ -84,7 +84,8 @@ public final class Hub {
     DeliveryLag lag = new DeliveryLag(config.bridge().maxDeliveryLagMillis(), MAX_WAITING_EVENTS);
     History history = history(vertx, config, metrics);
     Publisher publisher = new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics, lag, history);
-    FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(), lag, history);
+    FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(),
+        config.bridge().maxFlushIntervalMillis(), lag, history);
     Handover handover = new Handover(vertx.eventBus(), fanOut, metrics, config.shutdown().effectiveHandoverSeconds());
     // The bridge: every client connection's protocol, permissions and limits over that delivery path.
     this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics,

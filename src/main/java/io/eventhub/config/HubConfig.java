@@ -122,6 +122,7 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
       int maxMessagesPerSecond,
       int writeQueueMaxBytes,
       int flushIntervalMillis,
+      int maxFlushIntervalMillis,
       int maxDeliveryLagMillis,
       SlowConsumerPolicy slowConsumerPolicy,
       int replyTimeoutMillis,
@@ -196,11 +197,16 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
         in.intIn("bridge.maxMessagesPerSecond", 1, 1_000_000),
         in.intIn("bridge.writeQueueMaxBytes", 1024, 256 * 1024 * 1024),
         in.intIn("bridge.flushIntervalMillis", 0, 1000),
+        in.intIn("bridge.maxFlushIntervalMillis", 0, 1000),
         in.intIn("bridge.maxDeliveryLagMillis", 10, 600_000),
         in.enumValue("bridge.slowConsumerPolicy", SlowConsumerPolicy.class),
         in.intIn("bridge.replyTimeoutMillis", 100, 600_000),
         in.intIn("bridge.heartbeatMillis", 100, 600_000),
         in.intIn("bridge.sessionTimeoutMillis", 100, 3_600_000));
+    if (bridge.maxFlushIntervalMillis() < bridge.flushIntervalMillis()) {
+      in.problem("bridge.maxFlushIntervalMillis", "must be at least bridge.flushIntervalMillis ("
+          + bridge.flushIntervalMillis() + ")");
+    }
     Tls tls = readTls(in);
     Cluster cluster = readCluster(in);
     Auth auth = readAuth(in);

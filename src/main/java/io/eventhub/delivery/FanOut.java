@@ -17,7 +17,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,21 +41,23 @@ public final class FanOut {
 
   private final EventBus bus;
   private final HubMetrics metrics;
-  private final long flushIntervalNanos;
+  private final FlushPace pace;
   private final DeliveryLag lag;
   private final History history;
   private final Map<String, AddressEntry> entries = new HashMap<>();
 
   /**
-   * {@code flushIntervalMillis}: the least time between two writes of one address's events to the
-   * connections of one event loop. An event that arrives sooner waits for the rest of the interval and
-   * goes out with the others, in one write per connection; after a quiet interval it goes at once.
+   * {@code flushIntervalMillis} / {@code maxFlushIntervalMillis}: the least and the most time between
+   * two writes of one address's events to the connections of one event loop ({@link FlushPace}). An
+   * event that arrives sooner waits and goes out with the others, in one write per connection; after a
+   * quiet interval it goes at once.
    */
-  public FanOut(EventBus bus, HubMetrics metrics, int flushIntervalMillis, DeliveryLag lag, History history) {
+  public FanOut(EventBus bus, HubMetrics metrics, int flushIntervalMillis, int maxFlushIntervalMillis, DeliveryLag lag,
+                History history) {
     this.bus = bus;
     this.history = history;
     this.metrics = metrics;
-    this.flushIntervalNanos = TimeUnit.MILLISECONDS.toNanos(flushIntervalMillis);
+    this.pace = new FlushPace(flushIntervalMillis, maxFlushIntervalMillis);
     this.lag = lag;
     metrics.gauge("eventhub.subscriptions", "Subscriptions of open connections", this::subscriptionCount);
     metrics.gauge("eventhub.addresses", "Distinct subscribed addresses (one event-bus consumer each)", this::consumerCount);
@@ -163,7 +164,7 @@ public final class FanOut {
       LoopGroup group = groupFor(loop);
       if (group == null) {
         group = new LoopGroup(address, loop);
-        groups = append(groups, group);
+        groups = CopyOnWrite.append(groups, group);
       }
       group.add(subscriber);
       subscribers++;
@@ -176,7 +177,7 @@ public final class FanOut {
       }
       subscribers--;
       if (group.members.isEmpty()) {
-        groups = without(groups, group);
+        groups = CopyOnWrite.without(groups, group);
       }
       return true;
     }
@@ -303,21 +304,27 @@ public final class FanOut {
       lag.queued();
       pending.add(frame);
       if (scheduled.compareAndSet(false, true)) {
-        long wait = nextFlushNanos - System.nanoTime();
-        if (wait <= 0) {
-          context.runOnContext(v -> flush());
-        } else {
-          ((ContextInternal) context).timer(wait, TimeUnit.NANOSECONDS).onSuccess(v -> flush());
-        }
+        flushAt(nextFlushNanos);
       }
     }
 
-    private void flush() {
-      scheduled.set(false);
-      nextFlushNanos = System.nanoTime() + flushIntervalNanos;
-      deliverBatch();
-      if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
+    private void flushAt(long when) {
+      long wait = when - System.nanoTime();
+      if (wait <= 0) {
         context.runOnContext(v -> flush());
+      } else {
+        ((ContextInternal) context).timer(wait, TimeUnit.NANOSECONDS).onSuccess(v -> flush());
+      }
+    }
+
+    /** What arrives while it writes waits for the pace it sets; a backlog (a full batch left) goes on at once. */
+    private void flush() {
+      long start = System.nanoTime();
+      boolean backlog = deliverBatch() == MAX_BATCH;
+      nextFlushNanos = pace.next(start, System.nanoTime() - start);
+      scheduled.set(false);
+      if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
+        flushAt(backlog ? start : nextFlushNanos);
       }
     }
 
@@ -328,14 +335,15 @@ public final class FanOut {
       }
     }
 
-    private void deliverBatch() {
+    /** Writes up to {@link #MAX_BATCH} of the pending events; how many. */
+    private int deliverBatch() {
       List<OutboundFrame> frames = new ArrayList<>();
       OutboundFrame frame;
       while (frames.size() < MAX_BATCH && (frame = pending.poll()) != null) {
         frames.add(frame);
       }
       if (frames.isEmpty()) {
-        return;
+        return 0;
       }
       Batch batch = new Batch(address, frames);
       long written = 0;
@@ -354,6 +362,7 @@ public final class FanOut {
           metrics.deliveryLatency(sent.publishedAtMicros());
         }
       }
+      return frames.size();
     }
 
     void deliverOne(Message<Object> message) {
@@ -366,33 +375,5 @@ public final class FanOut {
         current[Math.floorMod(nextSubscriber++, current.length)].deliverPointToPoint(address, message);
       });
     }
-  }
-
-  /** A copy without {@code item}, or the same array when it holds none. */
-  private static <T> T[] without(T[] array, T item) {
-    int found = 0;
-    for (T element : array) {
-      if (element == item) {
-        found++;
-      }
-    }
-    if (found == 0) {
-      return array;
-    }
-    T[] shorter = Arrays.copyOf(array, array.length - found);
-    int next = 0;
-    for (T element : array) {
-      if (element != item) {
-        shorter[next++] = element;
-      }
-    }
-    return shorter;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T[] append(T[] array, T item) {
-    T[] longer = Arrays.copyOf(array, array.length + 1);
-    longer[array.length] = item;
-    return longer;
   }
 }
