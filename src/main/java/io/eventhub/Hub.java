@@ -24,6 +24,7 @@ import io.eventhub.http.HubServerVerticle;
 import io.eventhub.http.StaticAssets;
 import io.eventhub.metrics.HubMetrics;
 import io.eventhub.metrics.Metrics;
+import io.eventhub.transport.SendQueues;
 import io.eventhub.transport.Transports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -37,6 +38,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -66,6 +68,7 @@ public final class Hub {
   private Database database;
   private SessionStore sessions;
   private SessionRevocation revocation;
+  private long outboundSampling = -1;
 
   /**
    * Events waiting on the event loops beyond which events arriving from the bus are dropped: publishers
@@ -73,6 +76,8 @@ public final class Hub {
    * bus by others can get here. About 50 MB of queued events.
    */
   private static final int MAX_WAITING_EVENTS = 100_000;
+  /** Often enough to refuse within a fraction of bridge.maxDeliveryLagMillis (1 s by default). */
+  private static final long OUTBOUND_SAMPLE_MILLIS = 250;
 
   private Hub(Vertx vertx, PrometheusMeterRegistry registry, HubConfig config) {
     this.vertx = vertx;
@@ -91,6 +96,8 @@ public final class Hub {
     this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics,
         config.http().maxConnectionsPerUser(), config.http().maxConnectionsPerAddress()));
     this.transports = new Transports(bridge);
+    metrics.gauge("eventhub.outbound.waiting.bytes", "Bytes written to client sockets that wait in their buffers (Netty's and the kernel's)",
+        lag::outboundWaitingBytes);
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
   }
 
@@ -134,6 +141,7 @@ public final class Hub {
     Hub hub = new Hub(vertx, registry, config);
     long heartbeat = config.bridge().heartbeatMillis();
     vertx.setPeriodic(heartbeat, heartbeat, id -> hub.bridge.connections().heartbeat());
+    hub.outboundSampling = vertx.setPeriodic(OUTBOUND_SAMPLE_MILLIS, id -> hub.sampleOutbound());
     return hub.openSessions()
         .compose(authenticator -> {
           Health health = new Health(vertx, hub.bridge.connections(), hub.database,
@@ -149,6 +157,21 @@ public final class Hub {
         .compose(id -> hub.startMetricsServer())
         .compose(v -> hub.bridge.handover().ready())
         .map(v -> hub);
+  }
+
+  /**
+   * Samples what waits in the client sockets' buffers (Netty's and the kernel's send queues) for the
+   * overload check, on a worker: only while deliveries are written or bytes wait.
+   */
+  private void sampleOutbound() {
+    HubServerVerticle server = firstServer.get();
+    DeliveryLag lag = bridge.publisher().lag();
+    if (server == null || !lag.outboundActive()) {
+      return;
+    }
+    Set<Integer> ports = Set.of(server.actualPort());
+    vertx.executeBlocking(() -> bridge.connections().queuedBytes() + Math.max(0, SendQueues.bytes(ports)), false)
+        .onSuccess(lag::outbound);
   }
 
   /** {@code /metrics} on a port of its own, when configured, so the proxy in front never exposes it. */
@@ -238,7 +261,10 @@ public final class Hub {
             return Future.succeededFuture();
           })
           .compose(v -> database == null ? Future.succeededFuture() : database.close().otherwiseEmpty())
-          .compose(v -> vertx.close());
+          .compose(v -> {
+            vertx.cancelTimer(outboundSampling); // its samples run on workers, which close with Vert.x
+            return vertx.close();
+          });
     }
     return stopped;
   }

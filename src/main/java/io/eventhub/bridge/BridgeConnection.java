@@ -76,6 +76,11 @@ public abstract class BridgeConnection implements Subscriber {
 
   protected abstract boolean writeQueueFull();
 
+  /** Bytes written for the client that still wait in the hub's buffers; read from any thread. */
+  protected long queuedBytes() {
+    return 0;
+  }
+
   /** Tells the client why and closes; the transport reports the end through {@link #onTransportClosed()}. */
   protected abstract void closeTransport(int code, String reason);
 
@@ -179,10 +184,6 @@ public abstract class BridgeConnection implements Subscriber {
     }
   }
 
-  private Future<Void> register(String address) {
-    return register(address, null);
-  }
-
   /**
    * Completes when the subscription is in place (or refused, with an {@code err} to the client). With
    * {@code since} on a stream address, the events after it are replayed first (see {@link Recovery}).
@@ -234,7 +235,7 @@ public abstract class BridgeConnection implements Subscriber {
       resumption = new Resumption(bridge.vertx());
     }
     resumption.begin();
-    bridge.handover().resume(text, sessionId, this::register).onComplete(result -> {
+    bridge.handover().resume(text, sessionId, address -> register(address, null)).onComplete(result -> {
       if (closed) {
         return;
       }

@@ -110,6 +110,15 @@ public final class Connections implements SessionConnections {
     return open.size();
   }
 
+  /** Bytes the open connections' sockets could not take yet, waiting in the hub's buffers. */
+  public long queuedBytes() {
+    long queued = 0;
+    for (BridgeConnection connection : open) {
+      queued += connection.queuedBytes();
+    }
+    return queued;
+  }
+
   public long droppedFrames() {
     return droppedFrames.get();
   }

@@ -2,13 +2,17 @@ package io.eventhub.delivery;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How far behind this instance's delivery runs, so that publishers learn it at once instead of
  * filling a queue: events are refused ({@code bridge.maxDeliveryLagMillis}) when those written lately
- * were older than that since their publish, or when what waits on the event loops would take longer
- * than that to write at the recent cost per event. Refusing is what holds latency and memory; only
- * events that arrive from the bus regardless (nobody to refuse) beyond a hard cap are dropped.
+ * were older than that since their publish, when what waits on the event loops would take longer
+ * than that to write at the recent cost per event, or when what was written and waits in the
+ * sockets' buffers (Netty's and the kernel's send queues, sampled: {@link #outbound}) would take the
+ * clients longer than that to read at the rate they have been reading. Refusing is what holds
+ * latency and memory; only events that arrive from the bus regardless (nobody to refuse) beyond a
+ * hard cap are dropped.
  */
 public final class DeliveryLag {
   private final long maxLagNanos;
@@ -18,6 +22,12 @@ public final class DeliveryLag {
   private volatile long lagAtNanos;
   /** Recent cost of writing one event to the connections of one loop group (moving average). */
   private volatile long nanosPerEvent;
+  /** Bytes handed to sockets since the last sample of the outbound buffers. */
+  private final LongAdder written = new LongAdder();
+  private long sampledWaiting;
+  private long sampledAtNanos;
+  private volatile long outboundWaiting;
+  private volatile long outboundLagNanos;
 
   /** {@code maxWaiting}: events queued on the event loops beyond which arriving ones are dropped. */
   public DeliveryLag(int maxDeliveryLagMillis, int maxWaiting) {
@@ -27,12 +37,12 @@ public final class DeliveryLag {
 
   /** New events should be refused: the ones already here are, or will be, late. */
   public boolean refusing() {
-    return recentLagNanos() > maxLagNanos || backlogNanos() > maxLagNanos;
+    return recentLagNanos() > maxLagNanos || backlogNanos() > maxLagNanos || outboundLagNanos > maxLagNanos;
   }
 
   /** Seconds a refused publisher should wait, for Retry-After. */
   public long retryAfterSeconds() {
-    long expected = Math.max(recentLagNanos(), backlogNanos());
+    long expected = Math.max(Math.max(recentLagNanos(), backlogNanos()), Math.min(outboundLagNanos, maxLagNanos * 10));
     return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(expected));
   }
 
@@ -60,6 +70,44 @@ public final class DeliveryLag {
     }
     long perEvent = writeNanos / count;
     nanosPerEvent = nanosPerEvent == 0 ? perEvent : nanosPerEvent + (perEvent - nanosPerEvent) / 8;
+  }
+
+  /** {@code bytes} were handed to sockets (any thread). */
+  void wrote(long bytes) {
+    written.add(bytes);
+  }
+
+  /**
+   * A sample of what waits in the sockets' buffers, {@code waitingBytes}, taken by one thread at a
+   * time. The clients read, since the last sample, what was written meanwhile less what the waiting
+   * grew by; at that rate, what waits now takes this long to be read. Clients that read nothing while
+   * more is written for them make the lag endless; nothing waiting makes it none.
+   */
+  public synchronized void outbound(long waitingBytes) {
+    long now = System.nanoTime();
+    long writtenMeanwhile = written.sumThenReset();
+    // Nothing written meanwhile: what waits is for clients that stopped reading (the slow-consumer
+    // policy's business), not a lag every publisher should wait for.
+    if (sampledAtNanos != 0 && waitingBytes > 0 && writtenMeanwhile > 0) {
+      long read = writtenMeanwhile - (waitingBytes - sampledWaiting);
+      outboundLagNanos = read <= 0 ? Long.MAX_VALUE / 4
+          : (long) (waitingBytes * ((double) (now - sampledAtNanos) / read));
+    } else {
+      outboundLagNanos = 0;
+    }
+    sampledWaiting = waitingBytes;
+    sampledAtNanos = now;
+    outboundWaiting = waitingBytes;
+  }
+
+  /** Worth sampling: bytes were written since the last sample, or waited then. */
+  public boolean outboundActive() {
+    return written.sum() > 0 || outboundWaiting > 0;
+  }
+
+  /** Bytes waiting in the sockets' buffers at the last sample. */
+  public long outboundWaitingBytes() {
+    return outboundWaiting;
   }
 
   /** How long what waits would take to write at the recent cost per event. */

@@ -24,6 +24,11 @@ abstract class WebSocketConnection extends BridgeConnection {
     return wire.full();
   }
 
+  @Override
+  protected final long queuedBytes() {
+    return wire.queuedBytes();
+  }
+
   /**
    * The close frame goes after everything written before it, on the same channel. A client whose
    * queue is full would not read it for long, if ever: its socket is aborted instead, and so is one

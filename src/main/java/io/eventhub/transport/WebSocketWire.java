@@ -3,6 +3,7 @@ package io.eventhub.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.vertx.core.Context;
@@ -56,6 +57,12 @@ final class WebSocketWire {
   /** After a close frame: aborts the socket if the client has not closed it within the grace. */
   void abortUnlessClosed(Context context) {
     SocketRelease.abortUnlessClosed(context, channel);
+  }
+
+  /** What Netty holds for the socket because its kernel send buffer is full (a volatile read: any thread). */
+  long queuedBytes() {
+    ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
   }
 
   boolean open() {

@@ -43,7 +43,7 @@ class OverloadTest {
     try {
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       DeliveryLag lag = new DeliveryLag(50, 5);
-      FanOut fanOut = new FanOut(vertx.eventBus(), new HubMetrics(registry), 0, lag, History.NONE);
+      FanOut fanOut = new FanOut(vertx.eventBus(), new HubMetrics(registry), 0, 0, lag, History.NONE);
       // The address's bus consumer lives on one loop; the slow connection on the other.
       Context consumerLoop = ((VertxInternal) vertx).createEventLoopContext();
       Context slowLoop = ((VertxInternal) vertx).createEventLoopContext();

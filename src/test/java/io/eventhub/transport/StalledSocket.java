@@ -46,6 +46,15 @@ final class StalledSocket implements AutoCloseable {
     }
   }
 
+  /** For a test that reads after all, at its own pace. */
+  InputStream input() {
+    try {
+      return socket.getInputStream();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The client's own port: the peer port of the hub's side of this connection. */
   int localPort() {
     return socket.getLocalPort();
