@@ -14,8 +14,10 @@
  * draining hub hands it a token, and stops for good on the close codes that retrying cannot fix.
  * For addresses with history (the hub's history.streams), it remembers the last position seen and
  * asks for what it missed on every reconnect; 'recovery' tells the application, per address, whether
- * it missed nothing ({recovered: true}) or must resynchronise ({recovered: false}, history_unavailable),
- * and hub.recovered is false from such an answer until the next reconnect.
+ * it missed nothing ({recovered: true, replayed: N}, as soon as the hub has read the history, ahead of
+ * the N events replayed) or must resynchronise ({recovered: false}, history_unavailable; position is
+ * where the live stream goes on from), and hub.recovered is false from such an answer until the next
+ * reconnect.
  */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) {
@@ -127,7 +129,9 @@
     var since = this.positions[address];
     if (since) {
       this.recovering[address] = since;
-      this.write({type: 'register', address: address, headers: {since: since}});
+      // ack: the hub answers 'recovered' ahead of the replay, so the outcome is known at once, even
+      // when nothing was missed.
+      this.write({type: 'register', address: address, headers: {since: since, ack: 'true'}});
     } else {
       this.write({type: 'register', address: address});
     }
@@ -160,10 +164,19 @@
       this.emit('error', msg);
       return;
     }
+    if (msg.type === 'recovered') {
+      // The replay (headers.replayed events, up to headers.position) follows: nothing is lost.
+      if (this.recovering[msg.address]) {
+        delete this.recovering[msg.address];
+        this.emit('recovery', {address: msg.address, recovered: true, position: msg.headers.position,
+          replayed: Number(msg.headers.replayed)});
+      }
+      return;
+    }
     var position = msg.headers && msg.headers.position;
     if (position && this.handlers[msg.address]) {
       this.positions[msg.address] = position;
-      if (this.recovering[msg.address]) {
+      if (this.recovering[msg.address]) { // a hub that does not answer 'recovered' yet
         delete this.recovering[msg.address];
         this.emit('recovery', {address: msg.address, recovered: true, position: position});
       }

@@ -172,7 +172,7 @@ public abstract class BridgeConnection implements Subscriber {
       return;
     }
     switch (inbound.type()) {
-      case "register" -> register(inbound.address(), inbound.header("since"));
+      case "register" -> register(inbound.address(), inbound.header("since"), inbound.header("ack") != null);
       case "unregister" -> unregister(inbound.address());
       case "publish" -> publish(inbound);
       default -> pointToPoint().send(inbound, rules);
@@ -180,14 +180,15 @@ public abstract class BridgeConnection implements Subscriber {
   }
 
   private Future<Void> register(String address) {
-    return register(address, null);
+    return register(address, null, false);
   }
 
   /**
    * Completes when the subscription is in place (or refused, with an {@code err} to the client). With
-   * {@code since} on a stream address, the events after it are replayed first (see {@link Recovery}).
+   * {@code since} on a stream address, the events after it are replayed first (and {@code ack} asks for
+   * a {@code recovered} frame ahead of them; see {@link Recovery}).
    */
-  private Future<Void> register(String address, String since) {
+  private Future<Void> register(String address, String since, boolean ack) {
     if (closed || subscriptions.contains(address)) {
       return Future.succeededFuture();
     }
@@ -203,7 +204,7 @@ public abstract class BridgeConnection implements Subscriber {
         return bridge.fanOut().subscribe(address, this);
       }
       recovery = recovery == null ? new Recovery(bridge.metrics()) : recovery;
-      recovery.begin(address);
+      recovery.begin(address, ack);
       return bridge.fanOut().subscribe(address, this)
           .compose(v -> Recovery.read(history, address, since))
           .andThen(read -> context.runOnContext(v -> recovered(address, read.succeeded() ? read.result() : null)))
