@@ -4,6 +4,7 @@ import io.eventhub.history.Position;
 import io.eventhub.testing.BridgeClient;
 import io.eventhub.testing.ClientVertx;
 import io.eventhub.testing.HubProcess;
+import io.eventhub.testing.NodeScript;
 import io.eventhub.testing.TestHub;
 import io.eventhub.testing.WebSocketClients;
 import io.vertx.core.buffer.Buffer;
@@ -25,10 +26,12 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * History in Hazelcast across three hub processes: one position sequence for a stream whatever member
- * an event is published on, and a client of a member killed with -9 recovers on another one.
+ * an event is published on, and a client of a member killed with -9 recovers on another one: a raw
+ * WebSocket client sending {@code since} itself, and the hub's hosted client in Node.js.
  */
 class ClusterHistoryTest {
   static final int MEMBERS = 3;
@@ -69,41 +72,73 @@ class ClusterHistoryTest {
   }
 
   @Test
-  @DisplayName("numbers published on each member in turn run without gap or repeat, live and after kill -9 of the client's member")
+  @DisplayName("numbers published on each member in turn run without gap or repeat, live and after kill -9 of the client's member, for a raw client and the hosted one")
   void recoversOnAnotherMemberAfterKill() {
     String start = publish(0, 0);
     List<Integer> received = new ArrayList<>();
-    String last;
-    try (BridgeClient client = new WebSocketClients.Raw(hubs[0].port())) {
-      registerSince(client, start);
+    String last = start;
+    // The hosted client, on the same member as the raw one: it recovers by itself, on the next member.
+    try (NodeScript hosted = NodeScript.start("hosted-failover.js", STREAM, start, base(0), base(1), base(2))) {
+      hosted.expect("open");
+      hosted.expect("recovery true " + start);
       List<String> positions = new ArrayList<>();
-      for (int n = 1; n <= 30; n++) {
-        positions.add(publish(n % MEMBERS, n));
+      try (BridgeClient client = new WebSocketClients.Raw(hubs[0].port())) {
+        registerSince(client, start);
+        for (int n = 1; n <= 30; n++) {
+          positions.add(publish(n % MEMBERS, n));
+        }
+        assertFollow(start, positions);
+        for (int n = 1; n <= 30; n++) {
+          JsonObject rec = client.next();
+          received.add(rec.getInteger("body"));
+          last = rec.getJsonObject("headers").getString("position");
+          assertEquals(positions.get(n - 1), last, "the position the publish API answered, in order");
+        }
+        assertEquals(IntStream.rangeClosed(1, 30).mapToObj(n -> "event " + n + " " + positions.get(n - 1)).toList(),
+            lines(hosted, 30), "the hosted client, live");
+        hubs[0].kill();
       }
-      assertFollow(start, positions);
-      last = start;
-      for (int n = 1; n <= 30; n++) {
-        JsonObject rec = client.next();
-        received.add(rec.getInteger("body"));
-        last = rec.getJsonObject("headers").getString("position");
-        assertEquals(positions.get(n - 1), last, "the position the publish API answered, in order");
-      }
-      hubs[0].kill();
-    }
-    // Published while the client is away, through the survivors, as they notice the member is gone.
-    for (int n = 31; n <= 60; n++) {
-      publish(1 + n % 2, n);
-    }
-    try (BridgeClient client = new WebSocketClients.Raw(hubs[1 + received.size() % 2].port())) {
-      registerSince(client, last);
+      // Published while the clients are away, through the survivors, as they notice the member is
+      // gone; the hosted client comes back when its backoff says, so part of this may reach it live.
       for (int n = 31; n <= 60; n++) {
-        received.add(client.next().getInteger("body"));
+        publish(1 + n % 2, n);
       }
-      publish(2, 61);
-      received.add(client.next().getInteger("body"));
-      assertEquals(IntStream.rangeClosed(1, 61).boxed().toList(), received, "no gap, no repeat");
-      assertEquals(0, client.syncSkippingEvents(), "nothing more");
+      try (BridgeClient client = new WebSocketClients.Raw(hubs[1 + received.size() % 2].port())) {
+        registerSince(client, last);
+        for (int n = 31; n <= 60; n++) {
+          received.add(client.next().getInteger("body"));
+        }
+        publish(2, 61);
+        received.add(client.next().getInteger("body"));
+        assertEquals(IntStream.rangeClosed(1, 61).boxed().toList(), received, "no gap, no repeat");
+        assertEquals(0, client.syncSkippingEvents(), "nothing more");
+      }
+      List<String> after = lines(hosted, 3 + 31);
+      assertEquals(List.of("reconnecting 1006", "reconnected 1"), after.subList(0, 2), after.toString());
+      assertTrue(after.get(2).startsWith("recovery true "), "recovered, not history_unavailable: " + after);
+      List<String> events = after.subList(3, after.size());
+      assertEquals(IntStream.rangeClosed(31, 61).mapToObj(n -> "event " + n).toList(),
+          events.stream().map(l -> l.replaceAll(" \\S+$", "")).toList(), "the hosted client: no gap, no repeat");
+      assertFollow(positions.get(29), events.stream().map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList());
     }
+  }
+
+  /** The next {@code count} lines the script prints, each within the bridge client's timeout. */
+  private static List<String> lines(NodeScript script, int count) {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String line = script.next(BridgeClient.TIMEOUT);
+      if (line == null) {
+        throw new AssertionError("no line " + (i + 1) + " of " + count + " within " + BridgeClient.TIMEOUT
+            + "; transcript: " + script.transcript());
+      }
+      lines.add(line);
+    }
+    return lines;
+  }
+
+  private static String base(int member) {
+    return "http://127.0.0.1:" + hubs[member].port();
   }
 
   private static void registerSince(BridgeClient client, String since) {
