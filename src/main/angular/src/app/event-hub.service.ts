@@ -168,8 +168,8 @@ export class EventHubService {
 
   /**
    * Every message on address, with headers and, if the sender awaits one, reply(). `since`: a position
-   * to start after (e.g. the one GET /api/history gave the back end that rendered the page); it counts
-   * when the address's registration is made, i.e. for the first subscriber.
+   * to start after (e.g. the one GET /api/history gave the back end that rendered the page); only the
+   * first call for an address can give it, later ones share that call's registration.
    */
   messages<T = unknown>(address: string, options?: EventHubSubscribeOptions): Observable<EventHubMessage<T>> {
     let stream = this.streams.get(address);
