@@ -233,8 +233,10 @@ async function demoRefused(browser) {
 }
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const rollNumbers = (page) => page.$$eval('#events li', (items) => items.map((li) => li.textContent.trim())
-  .filter((t) => t.startsWith('roll ')).map((t) => Number(t.slice(5))));
+/** The numbers of the events a page shows as "PREFIX N", in the order shown. */
+const numbered = (page, prefix) => page.$$eval('#events li', (items, p) => items.map((li) => li.textContent.trim())
+  .filter((t) => t.startsWith(p)).map((t) => Number(t.slice(p.length))), prefix);
+const rollNumbers = (page) => numbered(page, 'roll ');
 
 async function until(what, condition, timeout = 60000) {
   const deadline = Date.now() + timeout;
@@ -318,9 +320,6 @@ async function rolling(browser) {
     if (demoPage) await demoPage.context.close();
   }
 }
-
-const numbered = (page, prefix) => page.$$eval('#events li', (items, p) => items.map((li) => li.textContent.trim())
-  .filter((t) => t.startsWith(p)).map((t) => Number(t.slice(p.length))), prefix);
 
 /**
  * A hub killed (SIGKILL, no drain) under three pages that use it through Apache: the test page on the
