@@ -14,7 +14,10 @@ import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,30 +34,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * History in Hazelcast across three hub processes: one position sequence for a stream whatever member
  * an event is published on, and a client of a member killed with -9 recovers on another one: a raw
- * WebSocket client sending {@code since} itself, and the hub's hosted client in Node.js.
+ * WebSocket client sending {@code since} itself, and the hub's hosted client in Node.js; the hosted
+ * client drained off its member (4000) recovers with {@code since} too, events published on a third
+ * member included.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterHistoryTest {
   static final int MEMBERS = 3;
   static final String STREAM = "test.stream.numbers";
   static int[] hazelcastPorts = new int[MEMBERS];
   static HubProcess[] hubs = new HubProcess[MEMBERS];
+  static String[] configs = new String[MEMBERS];
+  static Path dir;
 
   @BeforeAll
   static void startCluster() throws IOException {
-    Path dir = Files.createTempDirectory("cluster-history");
+    dir = Files.createTempDirectory("cluster-history");
     for (int i = 0; i < MEMBERS; i++) {
       hazelcastPorts[i] = HubProcess.freePort();
     }
     String members = IntStream.of(hazelcastPorts).mapToObj(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(","));
     for (int i = 0; i < MEMBERS; i++) {
-      hubs[i] = HubProcess.withConfig(dir, "hub" + i, """
+      configs[i] = """
           {"http": {"host": "127.0.0.1", "port": 0, "instances": 1},
            "cluster": {"enabled": true, "host": "127.0.0.1", "hazelcastPort": %d, "members": [%s]},
            "auth": {"mode": "anonymous"},
            "bridge": {"permissions": {"subscribe": ["test.**"], "publish": ["test.**"], "send": []}},
            "history": {"streams": [{"pattern": "test.stream.*", "size": 1000, "ttlSeconds": 600}]},
            "publish": {"token": "%s"},
-           "shutdown": {"drainSeconds": 1}}""".formatted(hazelcastPorts[i], members, TestHub.TOKEN));
+           "shutdown": {"drainSeconds": 1}}""".formatted(hazelcastPorts[i], members, TestHub.TOKEN);
+      hubs[i] = HubProcess.withConfig(dir, "hub" + i, configs[i]);
     }
     for (HubProcess hub : hubs) {
       hub.awaitPort();
@@ -72,6 +81,44 @@ class ClusterHistoryTest {
   }
 
   @Test
+  @Order(1)
+  @DisplayName("the hosted client drained off its member (4000) skips the handover, recovers with since on the next one, and gets what was published on a third member meanwhile")
+  void hostedClientDrained() {
+    String address = "test.stream.drain";
+    String start = publish(address, 0, 0);
+    // On hubs[2]; it moves on to hubs[0] (bases[1]); hubs[1] is the third member.
+    try (NodeScript hosted = NodeScript.start("hosted-failover.js", address, start, base(2), base(0), base(1))) {
+      hosted.expect("open");
+      hosted.expect("recovery true " + start);
+      List<String> positions = new ArrayList<>();
+      for (int n = 1; n <= 10; n++) {
+        positions.add(publish(address, n % MEMBERS, n));
+      }
+      assertEquals(IntStream.rangeClosed(1, 10).mapToObj(n -> "event " + n + " " + positions.get(n - 1)).toList(),
+          lines(hosted, 10));
+      hubs[2].terminate();
+      assertEquals("reconnecting 4000", hosted.next(BridgeClient.TIMEOUT), hosted.transcript().toString());
+      // Published as the client moves: on the third member and on the one it lands on.
+      for (int n = 11; n <= 30; n++) {
+        positions.add(publish(address, n % 2, n));
+      }
+      List<String> after = lines(hosted, 2 + 20);
+      assertEquals("reconnected 1", after.get(0), after.toString());
+      assertTrue(after.get(1).startsWith("recovery true "), "recovered, not history_unavailable: " + after);
+      assertEquals(IntStream.rangeClosed(11, 30).mapToObj(n -> "event " + n + " " + positions.get(n - 1)).toList(),
+          after.subList(2, after.size()), "no gap, no repeat, in order");
+      assertEquals(143, hubs[2].waitFor(), hubs[2].output());
+    } finally {
+      if (!hubs[2].process().isAlive()) {
+        hubs[2] = HubProcess.withConfig(dir, "hub2", configs[2]);
+        hubs[2].awaitPort();
+        HubProcess.awaitCluster(MEMBERS, Arrays.asList(hubs));
+      }
+    }
+  }
+
+  @Test
+  @Order(2)
   @DisplayName("numbers published on each member in turn run without gap or repeat, live and after kill -9 of the client's member, for a raw client and the hosted one")
   void recoversOnAnotherMemberAfterKill() {
     String start = publish(0, 0);
@@ -156,10 +203,14 @@ class ClusterHistoryTest {
   }
 
   private static String publish(int member, int n) {
+    return publish(STREAM, member, n);
+  }
+
+  private static String publish(String address, int member, int n) {
     HttpResponse<Buffer> response = WebClient.create(ClientVertx.get())
         .post(hubs[member].port(), "127.0.0.1", "/api/publish")
         .putHeader("Authorization", "Bearer " + TestHub.TOKEN)
-        .sendBuffer(Buffer.buffer(new JsonObject().put("address", STREAM).put("body", n).encode())).await();
+        .sendBuffer(Buffer.buffer(new JsonObject().put("address", address).put("body", n).encode())).await();
     assertEquals(202, response.statusCode(), response.bodyAsString());
     return response.bodyAsJsonObject().getString("position");
   }
