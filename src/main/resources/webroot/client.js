@@ -50,6 +50,7 @@
     this.closedByUser = false;
     this.resumeToken = null;  // from a draining hub, to claim missed events on the next connection
     this.positions = {};      // address -> last position seen (stream addresses only)
+    this.delivered = {};      // address -> position of the last event handed to the handlers
     this.recovering = {};     // address -> since, until the first answer after a register with since
     this.recovered = true;
     this.connect();
@@ -175,6 +176,10 @@
     }
     var position = msg.headers && msg.headers.position;
     if (position && this.handlers[msg.address]) {
+      // A stream's events come in position order: one at or before the last handed over is a second
+      // copy (a drain handover's, when since replayed it too), not news.
+      if (samePositionOrEarlier(position, this.delivered[msg.address])) return;
+      this.delivered[msg.address] = position;
       this.positions[msg.address] = position;
       if (this.recovering[msg.address]) { // a hub that does not answer 'recovered' yet
         delete this.recovering[msg.address];
@@ -188,6 +193,14 @@
       try { h(message.body, message); } catch (e) { if (typeof console !== 'undefined') console.error(e); }
     });
   };
+
+  /** Whether position (EPOCH:OFFSET) is last, or before it in the same epoch. */
+  function samePositionOrEarlier(position, last) {
+    if (!last) return false;
+    var i = position.lastIndexOf(':');
+    var j = last.lastIndexOf(':');
+    return position.slice(0, i) === last.slice(0, j) && Number(position.slice(i + 1)) <= Number(last.slice(j + 1));
+  }
 
   EventHub.prototype.decorate = function (msg) {
     var self = this;
@@ -217,7 +230,7 @@
     var list = this.handlers[address];
     if (!list) {
       list = this.handlers[address] = [];
-      if (options && options.since) this.positions[address] = options.since;
+      if (options && options.since) this.positions[address] = this.delivered[address] = options.since;
       if (this.state === 'open') this.register(address);
     }
     list.push(handler);
@@ -229,6 +242,7 @@
       if (current.length === 0) {
         delete self.handlers[address];
         delete self.positions[address];
+        delete self.delivered[address];
         delete self.recovering[address];
         if (self.state === 'open') self.write({type: 'unregister', address: address});
       }
