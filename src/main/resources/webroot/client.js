@@ -181,7 +181,8 @@
       if (samePositionOrEarlier(position, this.delivered[msg.address])) return;
       this.delivered[msg.address] = position;
       this.positions[msg.address] = position;
-      if (this.recovering[msg.address]) { // a hub that does not answer 'recovered' yet
+      // No 'recovered' came: an older hub, or a resume had registered the address before the register.
+      if (this.recovering[msg.address]) {
         delete this.recovering[msg.address];
         this.emit('recovery', {address: msg.address, recovered: true, position: position});
       }

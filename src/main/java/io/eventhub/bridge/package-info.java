@@ -17,7 +17,8 @@
  * parts each have a class: {@code PointToPoint} (sends, requests and replies both ways),
  * {@code InboundLimits} (frame size and rate), {@code Recovery} (history replay on register with
  * {@code since}; with header {@code ack} too, a {@code recovered} frame ahead of the replay, so that a
- * client learns it missed nothing even when nothing is replayed), and {@code Resumption} (taking over what a drained instance kept for it).
+ * client learns it missed nothing even when nothing is replayed), and {@code Resumption} (taking over
+ * what a drained instance kept for it).
  *
  * <p>{@link io.eventhub.bridge.AddressRules}: exact addresses, {@code *} within one dot-separated
  * segment, {@code **} across dots, {@code {userId}} replaced by the connection's user id. For an
