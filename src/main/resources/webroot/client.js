@@ -14,8 +14,10 @@
  * draining hub hands it a token, and stops for good on the close codes that retrying cannot fix.
  * For addresses with history (the hub's history.streams), it remembers the last position seen and
  * asks for what it missed on every reconnect; 'recovery' tells the application, per address, whether
- * it missed nothing ({recovered: true}) or must resynchronise ({recovered: false}, history_unavailable),
- * and hub.recovered is false from such an answer until the next reconnect.
+ * it missed nothing ({recovered: true, replayed: N}, as soon as the hub has read the history, ahead of
+ * the N events replayed) or must resynchronise ({recovered: false}, history_unavailable; position is
+ * where the live stream goes on from), and hub.recovered is false from such an answer until the next
+ * reconnect.
  */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) {
@@ -48,6 +50,7 @@
     this.closedByUser = false;
     this.resumeToken = null;  // from a draining hub, to claim missed events on the next connection
     this.positions = {};      // address -> last position seen (stream addresses only)
+    this.delivered = {};      // address -> position of the last event handed to the handlers
     this.recovering = {};     // address -> since, until the first answer after a register with since
     this.recovered = true;
     this.connect();
@@ -127,7 +130,9 @@
     var since = this.positions[address];
     if (since) {
       this.recovering[address] = since;
-      this.write({type: 'register', address: address, headers: {since: since}});
+      // ack: the hub answers 'recovered' ahead of the replay, so the outcome is known at once, even
+      // when nothing was missed.
+      this.write({type: 'register', address: address, headers: {since: since, ack: 'true'}});
     } else {
       this.write({type: 'register', address: address});
     }
@@ -160,9 +165,23 @@
       this.emit('error', msg);
       return;
     }
+    if (msg.type === 'recovered') {
+      // The replay (headers.replayed events, up to headers.position) follows: nothing is lost.
+      if (this.recovering[msg.address]) {
+        delete this.recovering[msg.address];
+        this.emit('recovery', {address: msg.address, recovered: true, position: msg.headers.position,
+          replayed: Number(msg.headers.replayed)});
+      }
+      return;
+    }
     var position = msg.headers && msg.headers.position;
     if (position && this.handlers[msg.address]) {
+      // A stream's events come in position order: one at or before the last handed over is a second
+      // copy (a drain handover's, when since replayed it too), not news.
+      if (samePositionOrEarlier(position, this.delivered[msg.address])) return;
+      this.delivered[msg.address] = position;
       this.positions[msg.address] = position;
+      // No 'recovered' came: an older hub, or a resume had registered the address before the register.
       if (this.recovering[msg.address]) {
         delete this.recovering[msg.address];
         this.emit('recovery', {address: msg.address, recovered: true, position: position});
@@ -175,6 +194,14 @@
       try { h(message.body, message); } catch (e) { if (typeof console !== 'undefined') console.error(e); }
     });
   };
+
+  /** Whether position (EPOCH:OFFSET) is last, or before it in the same epoch. */
+  function samePositionOrEarlier(position, last) {
+    if (!last) return false;
+    var i = position.lastIndexOf(':');
+    var j = last.lastIndexOf(':');
+    return position.slice(0, i) === last.slice(0, j) && Number(position.slice(i + 1)) <= Number(last.slice(j + 1));
+  }
 
   EventHub.prototype.decorate = function (msg) {
     var self = this;
@@ -204,7 +231,7 @@
     var list = this.handlers[address];
     if (!list) {
       list = this.handlers[address] = [];
-      if (options && options.since) this.positions[address] = options.since;
+      if (options && options.since) this.positions[address] = this.delivered[address] = options.since;
       if (this.state === 'open') this.register(address);
     }
     list.push(handler);
@@ -216,6 +243,7 @@
       if (current.length === 0) {
         delete self.handlers[address];
         delete self.positions[address];
+        delete self.delivered[address];
         delete self.recovering[address];
         if (self.state === 'open') self.write({type: 'unregister', address: address});
       }

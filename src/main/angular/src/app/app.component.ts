@@ -1,6 +1,6 @@
 import { Component, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { EventHubService } from './event-hub.service';
+import { EventHubRecovery, EventHubService } from './event-hub.service';
 
 /** Keeps a long-running page's memory flat. */
 const MAX_EVENTS = 100;
@@ -10,7 +10,10 @@ interface ShownEvent {
   text: string;
 }
 
-/** The example: connection state, the events on demo.news, and a field that publishes there. */
+/**
+ * The example: connection state, the events on demo.news (or the address in `?address=`), what the
+ * last reconnect recovered, and a field that publishes there.
+ */
 @Component({
   selector: 'app-root',
   templateUrl: './app.component.html',
@@ -23,22 +26,26 @@ export class AppComponent {
   protected readonly state = toSignal(this.hub.state$, { requireSync: true });
   protected readonly fatal = toSignal(this.hub.fatal$, { requireSync: true });
   protected readonly events = signal<ShownEvent[]>([]);
+  protected readonly recovery = signal<EventHubRecovery | null>(null);
+  protected readonly address = new URLSearchParams(location.search).get('address') || 'demo.news';
 
   constructor() {
     this.hub
-      .on('demo.news')
+      .on(this.address)
       .pipe(takeUntilDestroyed())
       .subscribe((body) => {
         const shown = { id: ++this.received, text: describe(body) };
         this.events.update((events) => [...events.slice(1 - MAX_EVENTS), shown]);
       });
+    // An application would refetch its state from its back end when recovered is false.
+    this.hub.recoveries$.pipe(takeUntilDestroyed()).subscribe((recovery) => this.recovery.set(recovery));
     this.hub.connect();
   }
 
   protected publish(input: HTMLInputElement): void {
     const text = input.value.trim();
     if (!text) return;
-    this.hub.publish('demo.news', { text });
+    this.hub.publish(this.address, { text });
     input.value = '';
   }
 }

@@ -38,6 +38,23 @@ export interface EventHubReconnectInfo extends EventHubCloseInfo {
   attempt: number;
 }
 
+/**
+ * 'recovery': after a register with `since` (every reconnect of an address with history), whether the
+ * hub replayed what was missed (`recovered`, `replayed` events up to `position` follow) or cannot
+ * (history_unavailable: `position` is where the live stream goes on from).
+ */
+export interface EventHubClientRecovery {
+  address: string;
+  recovered: boolean;
+  position?: string;
+  replayed?: number;
+}
+
+export interface EventHubSubscribeOptions {
+  /** A position (e.g. from GET /api/history when the page was rendered): start after it. */
+  since?: string;
+}
+
 export interface EventHubClientOptions {
   minDelay?: number;
   maxDelay?: number;
@@ -53,8 +70,13 @@ export interface EventHubClient {
   on(event: 'close' | 'fatal', listener: (info: EventHubCloseInfo) => void): this;
   on(event: 'reconnecting', listener: (info: EventHubReconnectInfo) => void): this;
   on(event: 'error', listener: (error: EventHubClientError) => void): this;
+  on(event: 'recovery', listener: (recovery: EventHubClientRecovery) => void): this;
   /** Returns the function that unsubscribes. */
-  subscribe<T>(address: string, handler: (body: T, message: EventHubClientMessage<T>) => void): () => void;
+  subscribe<T>(
+    address: string,
+    handler: (body: T, message: EventHubClientMessage<T>) => void,
+    options?: EventHubSubscribeOptions,
+  ): () => void;
   publish(address: string, body: unknown, headers?: Record<string, string>): void;
   send<T>(address: string, body: unknown, headers?: Record<string, string>): Promise<EventHubClientMessage<T>>;
   close(): void;

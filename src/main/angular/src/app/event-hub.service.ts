@@ -13,11 +13,21 @@ import type {
   EventHubClientError,
   EventHubClientMessage,
   EventHubClientOptions,
+  EventHubClientRecovery,
   EventHubCloseInfo,
+  EventHubSubscribeOptions,
 } from './event-hub-client';
 
-export type { EventHubCloseInfo } from './event-hub-client';
+export type { EventHubCloseInfo, EventHubSubscribeOptions } from './event-hub-client';
 export type EventHubMessage<T = unknown> = EventHubClientMessage<T>;
+
+/**
+ * The outcome of a reconnect for an address with history (the hub's `history.streams`): `recovered`,
+ * the events missed meanwhile come next, in order, each once; not recovered (history_unavailable),
+ * some are lost for good and the application must refetch its state; the live stream goes on from
+ * `position`.
+ */
+export type EventHubRecovery = EventHubClientRecovery;
 
 /**
  * idle: connect() not called yet; reconnecting: lost, the client retries with backoff; fatal: the hub
@@ -66,13 +76,17 @@ export class EventHubError extends Error {
 interface Route {
   deliver: (body: unknown, message: EventHubMessage) => void;
   stop?: () => void;
+  /** The last position seen (addresses with history): a new client after connect() starts after it. */
+  position?: string;
 }
 
 /**
  * Angular face of the hub's hosted client (the global `EventHub` from /eventbus/client.js, which
  * index.html loads from the hub): reconnecting with backoff, registering subscriptions again after a
- * reconnect and queueing publishes while disconnected are the client's work; this service turns its
- * callbacks into Observables.
+ * reconnect (with the last position seen, so that the hub replays what was missed on addresses with
+ * history) and queueing publishes while disconnected are the client's work; this service turns its
+ * callbacks into Observables, and keeps the positions across clients (connect() after close() or a
+ * fatal refusal recovers too).
  */
 @Injectable({ providedIn: 'root' })
 export class EventHubService {
@@ -84,12 +98,18 @@ export class EventHubService {
   private readonly stateSubject = new BehaviorSubject<EventHubState>('idle');
   private readonly fatalSubject = new BehaviorSubject<EventHubCloseInfo | null>(null);
   private readonly errorSubject = new Subject<EventHubError>();
+  private readonly recoverySubject = new Subject<EventHubRecovery>();
 
   readonly state$: Observable<EventHubState> = this.stateSubject.pipe(distinctUntilChanged());
   /** The close code and reason once the hub refused for good; null before that and after connect(). */
   readonly fatal$: Observable<EventHubCloseInfo | null> = this.fatalSubject.asObservable();
   /** Refusals not tied to a send(): a denied subscription or publish, `rate_limited`, ... */
   readonly errors$: Observable<EventHubError> = this.errorSubject.asObservable();
+  /**
+   * Per address with history, after each reconnect: recovered (nothing lost) or not (refetch the
+   * state, e.g. from the back end; the live stream goes on).
+   */
+  readonly recoveries$: Observable<EventHubRecovery> = this.recoverySubject.asObservable();
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.close());
@@ -132,19 +152,42 @@ export class EventHubService {
       }),
     );
     client.on('error', whileCurrent((error: EventHubClientError) => this.errorSubject.next(EventHubError.from(error))));
+    client.on(
+      'recovery',
+      whileCurrent((recovery: EventHubClientRecovery) => {
+        const route = this.routes.get(recovery.address);
+        // Unavailable: the live stream goes on from here, and so would a later client.
+        if (route && !recovery.recovered && recovery.position) route.position = recovery.position;
+        this.recoverySubject.next(recovery);
+      }),
+    );
     this.fatalSubject.next(null);
     this.stateSubject.next('connecting');
-    for (const [address, route] of this.routes) route.stop = client.subscribe(address, route.deliver);
+    for (const [address, route] of this.routes) this.subscribe(client, address, route);
   }
 
-  /** Every message on address, with headers and, if the sender awaits one, reply(). */
-  messages<T = unknown>(address: string): Observable<EventHubMessage<T>> {
+  /**
+   * Every message on address, with headers and, if the sender awaits one, reply(). `since`: a position
+   * to start after (e.g. the one GET /api/history gave the back end that rendered the page); only the
+   * first call for an address can give it, later ones share that call's registration.
+   */
+  messages<T = unknown>(address: string, options?: EventHubSubscribeOptions): Observable<EventHubMessage<T>> {
     let stream = this.streams.get(address);
     if (!stream) {
+      // Only the first registration starts after it: one made after every subscriber had left starts live.
+      let since = options?.since;
       // share(): the first subscriber registers with the hub, the last one out unregisters.
       stream = new Observable<EventHubMessage>((subscriber) => {
-        const route: Route = { deliver: (_body, message) => this.emit(() => subscriber.next(message)) };
-        route.stop = this.client?.subscribe(address, route.deliver);
+        const route: Route = {
+          position: since,
+          deliver: (_body, message) => {
+            const position = message.headers?.['position'];
+            if (position) route.position = position;
+            this.emit(() => subscriber.next(message));
+          },
+        };
+        since = undefined;
+        if (this.client) this.subscribe(this.client, address, route);
         this.routes.set(address, route);
         return () => {
           route.stop?.();
@@ -158,8 +201,8 @@ export class EventHubService {
   }
 
   /** The bodies of the events on address. Registers once subscribed, before or after connect(). */
-  on<T = unknown>(address: string): Observable<T> {
-    return this.messages<T>(address).pipe(map((message) => message.body));
+  on<T = unknown>(address: string, options?: EventHubSubscribeOptions): Observable<T> {
+    return this.messages<T>(address, options).pipe(map((message) => message.body));
   }
 
   /**
@@ -203,6 +246,10 @@ export class EventHubService {
     client.close();
     for (const route of this.routes.values()) route.stop = undefined;
     this.stateSubject.next('closed');
+  }
+
+  private subscribe(client: EventHubClient, address: string, route: Route): void {
+    route.stop = client.subscribe(address, route.deliver, route.position ? { since: route.position } : undefined);
   }
 
   private requireClient(): EventHubClient {

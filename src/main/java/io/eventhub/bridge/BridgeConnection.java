@@ -177,7 +177,7 @@ public abstract class BridgeConnection implements Subscriber {
       return;
     }
     switch (inbound.type()) {
-      case "register" -> register(inbound.address(), inbound.header("since"));
+      case "register" -> register(inbound.address(), inbound.header("since"), inbound.header("ack") != null);
       case "unregister" -> unregister(inbound.address());
       case "publish" -> publish(inbound);
       default -> pointToPoint().send(inbound, rules);
@@ -186,9 +186,10 @@ public abstract class BridgeConnection implements Subscriber {
 
   /**
    * Completes when the subscription is in place (or refused, with an {@code err} to the client). With
-   * {@code since} on a stream address, the events after it are replayed first (see {@link Recovery}).
+   * {@code since} on a stream address, the events after it are replayed first (and {@code ack} asks for
+   * a {@code recovered} frame ahead of them; see {@link Recovery}).
    */
-  private Future<Void> register(String address, String since) {
+  private Future<Void> register(String address, String since, boolean ack) {
     if (closed || subscriptions.contains(address)) {
       return Future.succeededFuture();
     }
@@ -204,7 +205,7 @@ public abstract class BridgeConnection implements Subscriber {
         return bridge.fanOut().subscribe(address, this);
       }
       recovery = recovery == null ? new Recovery(bridge.metrics()) : recovery;
-      recovery.begin(address);
+      recovery.begin(address, ack);
       return bridge.fanOut().subscribe(address, this)
           .compose(v -> Recovery.read(history, address, since))
           .andThen(read -> context.runOnContext(v -> recovered(address, read.succeeded() ? read.result() : null)))
@@ -235,7 +236,7 @@ public abstract class BridgeConnection implements Subscriber {
       resumption = new Resumption(bridge.vertx());
     }
     resumption.begin();
-    bridge.handover().resume(text, sessionId, address -> register(address, null)).onComplete(result -> {
+    bridge.handover().resume(text, sessionId, address -> register(address, null, false)).onComplete(result -> {
       if (closed) {
         return;
       }

@@ -11,14 +11,18 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A connection's registrations with {@code since} still reading history. The subscription is made
  * first, so live events from then on are held here while the history read runs; the replay is then
  * written, followed by the held events it does not already hold (by offset): no gap, no duplicate,
- * position order. Confined to the connection's context.
+ * position order. A register that also carries header {@code ack} gets a {@code recovered} frame
+ * first, so that a client learns it missed nothing even when there is nothing to replay. Confined to
+ * the connection's context.
  */
 final class Recovery {
   /** Live events held per recovering address beyond which the connection is a slow consumer. */
@@ -26,6 +30,8 @@ final class Recovery {
 
   private final HubMetrics metrics;
   private final Map<String, List<OutboundFrame>> held = new HashMap<>();
+  /** Recovering addresses whose register asked for a {@code recovered} frame (header {@code ack}). */
+  private final Set<String> acked = new HashSet<>();
   /**
    * After a replay, the offset it reached: events the fan-out had already taken from the bus but not
    * yet handed over arrive after the replay and are dropped up to there. Gone with the first newer one.
@@ -45,8 +51,12 @@ final class Recovery {
     return history.read(address, null, 0).map(current -> new Read(false, current.position(), List.of()));
   }
 
-  void begin(String address) {
+  /** {@code ack}: the client wants a {@code recovered} frame ahead of the replay (the hosted client does). */
+  void begin(String address, boolean ack) {
     held.put(address, new ArrayList<>());
+    if (ack) {
+      acked.add(address);
+    }
   }
 
   boolean recovering(String address) {
@@ -62,6 +72,7 @@ final class Recovery {
 
   void cancel(String address) {
     held.remove(address);
+    acked.remove(address);
     replayedUpTo.remove(address);
   }
 
@@ -90,6 +101,7 @@ final class Recovery {
    */
   List<OutboundFrame> complete(String address, Read read) {
     List<OutboundFrame> live = held.remove(address);
+    boolean ack = acked.remove(address);
     if (live == null) {
       return null;
     }
@@ -102,6 +114,9 @@ final class Recovery {
           : "events since the given position are no longer in the history of " + address, address,
           position));
     } else {
+      if (ack) {
+        frames.add(OutboundFrame.recovered(address, read.position().toString(), read.events().size()));
+      }
       for (StoredEvent event : read.events()) {
         frames.add(OutboundFrame.replayed(address, event.body(), event.headers(), event.position().toString(),
             event.position().offset()));

@@ -16,7 +16,9 @@
  * neither grows memory nor delays the others. On drain it gets a resume token, then close 4000. Its
  * parts each have a class: {@code PointToPoint} (sends, requests and replies both ways),
  * {@code InboundLimits} (frame size and rate), {@code Recovery} (history replay on register with
- * {@code since}), and {@code Resumption} (taking over what a drained instance kept for it).
+ * {@code since}; with header {@code ack} too, a {@code recovered} frame ahead of the replay, so that a
+ * client learns it missed nothing even when nothing is replayed), and {@code Resumption} (taking over
+ * what a drained instance kept for it).
  *
  * <p>{@link io.eventhub.bridge.AddressRules}: exact addresses, {@code *} within one dot-separated
  * segment, {@code **} across dots, {@code {userId}} replaced by the connection's user id. For an

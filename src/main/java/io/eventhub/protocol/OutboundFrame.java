@@ -75,6 +75,17 @@ public final class OutboundFrame {
     return out;
   }
 
+  /**
+   * The answer to a register with {@code since} and {@code ack} that the history could serve, ahead of
+   * the {@code replayed} events it replays: the client knows it missed nothing even when nothing is
+   * replayed. {@code position} is where the replay ends (the stream's position when it was read).
+   * Only on request: the official client would hand any frame for a registered address to its handler.
+   */
+  public static OutboundFrame recovered(String address, String position, int replayed) {
+    return of(new JsonObject().put("type", "recovered").put("address", address)
+        .put("headers", new JsonObject().put(POSITION, position).put("replayed", String.valueOf(replayed))));
+  }
+
   /** The header of stream events, and of {@code history_unavailable} errors, that holds the position. */
   public static final String POSITION = "position";
 

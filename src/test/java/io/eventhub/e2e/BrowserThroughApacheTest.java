@@ -55,7 +55,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The whole path as production has it: headless Chromium -> Apache httpd (the shipped
  * {@code apache/event-hub.conf}, TLS, balancer with its route cookie) -> two clustered hub processes
  * -> the login session in MariaDB; and the hub's own demo page, which Apache does not proxy, straight
- * from a hub. Screenshots land in {@code target/e2e-screenshots}.
+ * from a hub. The hubs keep history for demo.numbers and demo.short (five events), for the crash test. Screenshots land in {@code target/e2e-screenshots}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserThroughApacheTest {
@@ -65,6 +65,8 @@ class BrowserThroughApacheTest {
   static final Path ANGULAR_BUILD = Path.of("target", "angular-example", "browser");
 
   static final List<HubProcess> hubs = new ArrayList<>();
+  static final List<String> hubConfigs = new ArrayList<>();
+  static Path dir;
   static ApacheServer apache;
   static Map<String, JsonObject> results;
 
@@ -72,11 +74,12 @@ class BrowserThroughApacheTest {
   static void startEverything() throws IOException {
     TestDatabase db = TestDatabase.get();
     db.session(SESSION, 7L, null, 3600);
-    Path dir = Files.createTempDirectory("e2e");
+    dir = Files.createTempDirectory("e2e");
     int[] hubPorts = {HubProcess.freePort(), HubProcess.freePort()};
     int[] hazelcastPorts = {HubProcess.freePort(), HubProcess.freePort()};
     for (int i = 0; i < 2; i++) {
-      hubs.add(HubProcess.withConfig(dir, "hub" + i, hubConfig(db, hubPorts[i], hazelcastPorts[i], hazelcastPorts)));
+      hubConfigs.add(hubConfig(db, hubPorts[i], hazelcastPorts[i], hazelcastPorts));
+      hubs.add(HubProcess.withConfig(dir, "hub" + i, hubConfigs.get(i)));
     }
     hubs.forEach(HubProcess::awaitPort);
     HubProcess.awaitCluster(2, hubs);
@@ -95,6 +98,8 @@ class BrowserThroughApacheTest {
          "auth": {"mode": "session", "cookie": "PHPSESSID"},
          "database": %s,
          "bridge": {"permissions": {"subscribe": ["demo.*", "user.{userId}.*"], "publish": ["demo.*"], "send": []}},
+         "history": {"streams": [{"pattern": "demo.numbers", "size": 1000, "ttlSeconds": 600},
+                                 {"pattern": "demo.short", "size": 5, "ttlSeconds": 600}]},
          "publish": {"token": "%s"},
          "shutdown": {"drainSeconds": 20, "handoverSeconds": 8}}""".formatted(port, hazelcastPort, members, db.hubConfig().encode(), TestHub.TOKEN);
   }
@@ -271,6 +276,57 @@ class BrowserThroughApacheTest {
     assertEquals(List.of("connecting", result.getString("status")), shown, result.encode());
     assertTrue(result.getBoolean("loginHint"), "the page tells how to log in: " + result.encode());
     assertEquals(List.of(), result.getJsonArray("problems").getList(), "errors in the browser's console");
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE - 1) // it kills one of the hubs, and starts it again
+  @DisplayName("a hub killed (-9) under pages behind Apache: on a stream they show every number once, in order, and say they recovered; on a too short stream they say they cannot")
+  void crashRecovery() throws IOException {
+    JsonObject result;
+    try {
+      result = scenario(runBrowser(new JsonObject().put("scenario", "crash")), "crash");
+    } finally {
+      restartKilledHubs();
+    }
+    int last = result.getInteger("last");
+    Map<String, JsonObject> pages = new HashMap<>();
+    result.getJsonArray("pages").forEach(page -> pages.put(((JsonObject) page).getString("name"), (JsonObject) page));
+    for (String name : List.of("page", "angular")) {
+      JsonObject page = pages.get(name);
+      List<Integer> numbers = numbers(page);
+      assertTrue(numbers.get(0) <= result.getInteger("atKill"), name + " showed events before the kill: " + page.encode());
+      assertEquals(IntStream.rangeClosed(numbers.get(0), last).boxed().toList(), numbers,
+          name + ": every number from its first to the last, once, in order, across the kill");
+      assertEquals("open", page.getString("state"), page.encode());
+      assertNotNull(page.getString("route"), page.encode());
+    }
+    // The test page (the hosted client) says how many it got back; the Angular example says it in words.
+    // The test page (the hosted client) says how many events it got back, the Angular example in words:
+    // the 20 published while they were away (the script holds their way back until then).
+    assertEquals("recovered 20", pages.get("page").getString("recovery"), pages.get("page").encode());
+    assertEquals("Reconnected without loss: 20 missed events replayed.", pages.get("angular").getString("recovery"),
+        pages.get("angular").encode());
+    JsonObject shortPage = pages.get("angular-short");
+    assertTrue(shortPage.getString("recovery").startsWith("Reconnected, but events were lost (history unavailable)"),
+        shortPage.encode());
+    List<Integer> shortNumbers = numbers(shortPage);
+    assertTrue(shortNumbers.get(0) <= result.getInteger("atKill") && shortNumbers.contains(last)
+        && shortNumbers.size() < last - shortNumbers.get(0) + 1, "a gap it was told about, then live: " + shortNumbers);
+  }
+
+  static List<Integer> numbers(JsonObject page) {
+    return page.getJsonArray("numbers").stream().map(n -> ((Number) n).intValue()).toList();
+  }
+
+  /** Starts the hubs a scenario killed again, on the same ports, so that the next test has both. */
+  static void restartKilledHubs() {
+    for (int i = 0; i < hubs.size(); i++) {
+      if (!hubs.get(i).process().isAlive()) {
+        hubs.set(i, HubProcess.withConfig(dir, "hub" + i, hubConfigs.get(i)));
+      }
+    }
+    hubs.forEach(HubProcess::awaitPort);
+    HubProcess.awaitCluster(2, hubs);
   }
 
   @Test

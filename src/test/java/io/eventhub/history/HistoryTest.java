@@ -109,6 +109,30 @@ class HistoryTest {
     }
   }
 
+  @Test
+  @DisplayName("a register with since and ack is answered with recovered (where the replay ends, how many) ahead of the replay, even when nothing was missed")
+  void recoveredFrameOnRequest() {
+    String address = "test.stream.ack";
+    String since = publish(address, 1).getString("position");
+    try (BridgeClient client = Transport.SOCKJS_WEBSOCKET.connect(hub.port())) {
+      registerSinceWithAck(client, address, since);
+      JsonObject nothingMissed = client.next();
+      assertEquals(new JsonObject().put("type", "recovered").put("address", address)
+          .put("headers", new JsonObject().put("position", since).put("replayed", "0")), nothingMissed);
+      String next = publish(address, 2).getString("position");
+      assertEquals(next, client.next().getJsonObject("headers").getString("position"), "then live");
+    }
+    String last = publish(address, 3).getString("position");
+    try (BridgeClient client = Transport.RAW_WEBSOCKET.connect(hub.port())) {
+      registerSinceWithAck(client, address, since);
+      JsonObject recovered = client.next();
+      assertEquals("recovered", recovered.getString("type"), recovered.encode());
+      assertEquals(new JsonObject().put("position", last).put("replayed", "2"), recovered.getJsonObject("headers"));
+      assertEquals(List.of(2, 3), List.of(client.next().getInteger("body"), client.next().getInteger("body")));
+      assertEquals(0, client.syncSkippingEvents(), "nothing else");
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(value = Transport.class, names = {"RAW_WEBSOCKET", "SOCKJS_WEBSOCKET"})
   @DisplayName("a foreign epoch or a trimmed position gets history_unavailable with the current position, then live")
@@ -256,6 +280,11 @@ class HistoryTest {
   private static void registerSince(BridgeClient client, String address, String since) {
     client.send(new JsonObject().put("type", "register").put("address", address)
         .put("headers", new JsonObject().put("since", since)));
+  }
+
+  private static void registerSinceWithAck(BridgeClient client, String address, String since) {
+    client.send(new JsonObject().put("type", "register").put("address", address)
+        .put("headers", new JsonObject().put("since", since).put("ack", "true")));
   }
 
   /** Each frame's position is the one after the previous, in the same epoch. */
