@@ -58,7 +58,7 @@ public final class Benchmark {
       // as it leaves slow consumers; the cross-instance runs share a cluster.
       for (String path : PATHS) {
         runs(new Rig(vertx, server, path, false), List.of(
-            step(path, "idle 10000", rig -> idle(vertx, rig.server(), path, 10_000)),
+            step(path, "idle " + IDLE_CLIENTS, rig -> idle(vertx, rig.server(), path, IDLE_CLIENTS)),
             step(path, "handshake 2000", rig -> handshakes(vertx, rig.server(), path, 2000))));
       }
       List<Step> delivery = new ArrayList<>();
@@ -491,8 +491,11 @@ public final class Benchmark {
     return "PHPSESSID=" + sessionId(SESSIONS + client % SESSIONS);
   }
 
+  /** {@code -Dbench.idleClients}: beyond about 25,000 the clients spread over several source addresses. */
+  private static final int IDLE_CLIENTS = Integer.getInteger("bench.idleClients", 10_000);
+
   /**
-   * 10,000 idle clients, connected, logged in and subscribed (a probe event has reached every one).
+   * 10,000 idle clients ({@code -Dbench.idleClients}), connected, logged in and subscribed (a probe event has reached every one).
    * Memory is read as an operator sees it after the server has collected its garbage: a full GC in
    * the server JVM ({@code jcmd GC.class_histogram}, which also gives the live heap) before and after,
    * then its resident set. {@code -Dbench.diag=true} also writes the class histograms and, when the

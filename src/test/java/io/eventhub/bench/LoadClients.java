@@ -82,6 +82,8 @@ final class LoadClients {
    * Connects and subscribes {@code count} more clients, {@code parallel} handshakes at a time; returns
    * connects/s.
    */
+  private static final int PORTS_PER_SOURCE = 25_000;
+
   double connect(int count, int parallel, String query) {
     return connect(count, parallel, query, i -> Benchmark.cookie(i));
   }
@@ -99,7 +101,12 @@ final class LoadClients {
     handshakes.clear();
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(SAMPLED + 10)
         .setConnectTimeout(30_000));
-    NetClient net = vertx.createNetClient(new NetClientOptions().setConnectTimeout(30_000));
+    // One loopback source address gives about 28,000 ports (ip_local_port_range): past that, clients
+    // spread over 127.0.0.2, .3, ... (the whole 127/8 is loopback on Linux).
+    List<NetClient> nets = new ArrayList<>();
+    for (int source = 1; source <= 1 + (size() + count) / PORTS_PER_SOURCE; source++) {
+      nets.add(vertx.createNetClient(new NetClientOptions().setConnectTimeout(30_000).setLocalAddress("127.0.0." + source)));
+    }
     long start = System.nanoTime();
     int first = size();
     for (int from = first; from < first + count; from += parallel) {
@@ -107,7 +114,7 @@ final class LoadClients {
       for (int i = from; i < Math.min(first + count, from + parallel); i++) {
         String uri = (sockJs ? "/eventbus/0/" + i + "x/websocket" : "/eventbus/websocket") + query;
         long started = System.nanoTime();
-        Future<?> connected = i < SAMPLED ? sampledClient(client, uri, cookie.apply(i)) : countingClient(net, uri, cookie.apply(i));
+        Future<?> connected = i < SAMPLED ? sampledClient(client, uri, cookie.apply(i)) : countingClient(nets.get(i / PORTS_PER_SOURCE), uri, cookie.apply(i));
         batch.add(connected.onSuccess(v -> handshakes.add((System.nanoTime() - started) / 1000)));
       }
       Future.all(batch).await();
