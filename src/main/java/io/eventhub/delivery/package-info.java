@@ -10,11 +10,13 @@
  * is encoded once; each event loop gets one task that writes the same bytes to all of its connections
  * on that address. Point-to-point messages go round-robin to one subscriber.
  *
- * <p>Flush interval: the events of one address that arrive within {@code bridge.flushIntervalMillis}
- * (10 ms) of its last write to a loop's connections wait and go out together; an event after a quiet
- * interval goes at once. Under load a socket then gets one write, one system call, per address and
- * interval instead of one per event: the kernel's part is the largest of what a delivery costs (54-71 %
- * of the hub's CPU in the benchmark's 1,000 × 200 runs). A
+ * <p>Flush interval: the events of one address that arrive within the interval after its last write
+ * to a loop's connections wait and go out together; an event after a quiet interval goes at once.
+ * Under load a socket then gets one write, one system call, per address and interval instead of one
+ * per event: the kernel's part is the largest of what a delivery costs (54-71 % of the hub's CPU in
+ * the benchmark's 1,000 × 200 runs). The interval adapts ({@code FlushPace}): 4× what the group's last
+ * write took, between {@code bridge.flushIntervalMillis} (10 ms) and {@code maxFlushIntervalMillis}
+ * (20 ms, the latency budget), so that a big or slowed group carries more events per system call. A
  * {@link io.eventhub.delivery.Batch} holds one interval's frames for one loop and builds each
  * transport's bytes once for all its connections (one SockJS {@code a[...]} frame; the raw frames back
  * to back), at most 256 frames per write.

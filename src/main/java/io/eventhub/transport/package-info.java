@@ -16,6 +16,13 @@
  * frame {@code c[code,"reason"]} alone) and closes open sessions through {@code SockJsSessionSocket},
  * which gets the hub's code to the client on its open stream or its next poll ({@code SockJsSessions}).
  *
+ * <p>The hub upgrades WebSockets itself ({@code WebSocketUpgrade}, RFC 6455 with Netty's frame codecs):
+ * Vert.x writes the 101 and is then taken off the channel, and a {@code FrameSocket} (one small Netty
+ * handler) turns frames into messages on the connection's context, answers pings and close frames and
+ * counts the socket's end in Vert.x's connection gauge. Vert.x's WebSocket and HTTP connection objects,
+ * with their message queues (three 1,024-slot arrays, about 13 KiB per idle client), are never kept:
+ * an idle subscribed client is 3.3 KiB of live heap (16.5 before).
+ *
  * <p>{@code WebSocketWire}: server-to-client WebSocket frames are not masked, so
  * the bytes of a turn's frames are the same for every socket. They are built once, in direct memory,
  * ({@link io.eventhub.protocol.WireFrames}), and each socket writes a retained view of them into its Netty pipeline at the WebSocket frame
