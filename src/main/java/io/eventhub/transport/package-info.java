@@ -20,7 +20,7 @@
  * Vert.x writes the 101 and is then taken off the channel, and a {@code FrameSocket} (one small Netty
  * handler) turns frames into messages on the connection's context, answers pings and close frames and
  * counts the socket's end in Vert.x's connection gauge. Vert.x's WebSocket and HTTP connection objects,
- * with their message queues (three 1,024-slot arrays, about 13 KiB per idle client), are never kept:
+ * with their message queues (two 1,024-slot arrays among them: 13 KiB per idle client), are never kept:
  * an idle subscribed client is 3.3 KiB of live heap (16.5 before).
  *
  * <p>{@code WebSocketWire}: server-to-client WebSocket frames are not masked, so
