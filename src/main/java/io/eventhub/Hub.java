@@ -121,7 +121,7 @@ public final class Hub {
   /** Builds Vert.x with metrics and starts a hub on it; on failure nothing is left running. */
   public static Future<Hub> start(HubConfig config) {
     PrometheusMeterRegistry registry = Metrics.registry();
-    return Metrics.vertx(registry, config.cluster()).compose(vertx -> start(vertx, registry, config)
+    return Metrics.vertx(registry, config.cluster(), config.http().transport()).compose(vertx -> start(vertx, registry, config)
         .recover(e -> {
           // Not awaited: its completion would be delivered on the very event loops it shuts down
           // (a RejectedExecutionException, and a caller waiting forever).
@@ -135,7 +135,9 @@ public final class Hub {
    * future fails if the database cannot be set up or the port cannot be bound.
    */
   private static Future<Hub> start(Vertx vertx, PrometheusMeterRegistry registry, HubConfig config) {
-    if (!vertx.isNativeTransportEnabled()) {
+    if (config.http().transport() == HubConfig.IoTransport.IO_URING) {
+      log.info("Netty's io_uring transport (http.transport)");
+    } else if (config.http().transport() == HubConfig.IoTransport.EPOLL && !vertx.isNativeTransportEnabled()) {
       log.info("Netty's native transport is unavailable here ({}); using Java NIO", String.valueOf(vertx.unavailableNativeTransportCause()));
     }
     Hub hub = new Hub(vertx, registry, config);

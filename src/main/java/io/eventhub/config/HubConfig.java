@@ -22,16 +22,23 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
    * one user's connections (authenticated), {@code maxConnectionsPerAddress} one client address's
    * (anonymous); {@code maxFailedHandshakesPerMinute} is a client address's budget of refused
    * handshakes (unknown sessions) before it gets 429. {@code sendBufferBytes}: each socket's kernel
-   * send buffer (SO_SNDBUF); 0 for {@code bridge.writeQueueMaxBytes}.
+   * send buffer (SO_SNDBUF); 0 for {@code bridge.writeQueueMaxBytes}. {@code transport}: see {@link IoTransport}.
    */
   public record Http(String host, int port, int instances, int idleTimeoutSeconds, int maxConnections,
                      TrustedProxies trustedProxies, int maxConnectionsPerUser, int maxConnectionsPerAddress,
-                     int maxFailedHandshakesPerMinute, int sendBufferBytes) {
+                     int maxFailedHandshakesPerMinute, int sendBufferBytes, IoTransport transport) {
     /** The SO_SNDBUF each client socket gets: what may wait in the kernel for one client is bounded and known. */
     public int effectiveSendBufferBytes(Bridge bridge) {
       return sendBufferBytes > 0 ? sendBufferBytes : bridge.writeQueueMaxBytes();
     }
   }
+
+  /**
+   * Netty's I/O transport for every socket: {@code epoll} (Linux's native one; Java NIO where there is
+   * none), {@code io_uring} (Linux 5.1+; refused at start where the kernel does not offer it) or
+   * {@code nio}.
+   */
+  public enum IoTransport { EPOLL, IO_URING, NIO }
 
   /** TLS terminated by the hub itself (without Apache in front): PEM certificate chain and PKCS#8 key. */
   public record Tls(boolean enabled, String certFile, String keyFile) {}
@@ -183,7 +190,8 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
         in.intIn("http.maxConnectionsPerUser", 1, 10_000_000),
         in.intIn("http.maxConnectionsPerAddress", 1, 10_000_000),
         in.intIn("http.maxFailedHandshakesPerMinute", 1, 10_000_000),
-        in.intIn("http.sendBufferBytes", 0, 64 * 1024 * 1024));
+        in.intIn("http.sendBufferBytes", 0, 64 * 1024 * 1024),
+        in.enumValue("http.transport", IoTransport.class));
     if (http.sendBufferBytes() > 0 && http.sendBufferBytes() < 4096) {
       in.problem("http.sendBufferBytes", "must be 0 (as bridge.writeQueueMaxBytes) or at least 4096");
     }

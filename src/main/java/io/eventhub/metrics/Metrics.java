@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -33,14 +34,23 @@ public final class Metrics {
   }
 
   /** Vert.x with metrics; clustered over Hazelcast when {@code cluster.enabled}. */
-  public static Future<Vertx> vertx(PrometheusMeterRegistry registry, HubConfig.Cluster cluster) {
+  public static Future<Vertx> vertx(PrometheusMeterRegistry registry, HubConfig.Cluster cluster, HubConfig.IoTransport io) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setLabels(LABELS);
-    // Native epoll where Netty has it (Linux x86_64), NIO elsewhere.
-    VertxOptions options = new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true);
+    // Native epoll where Netty has it (Linux x86_64), NIO elsewhere; io_uring only when asked for.
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(io != HubConfig.IoTransport.NIO);
     VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory(registry));
+    if (io == HubConfig.IoTransport.IO_URING) {
+      if (Transport.IO_URING == null || !Transport.IO_URING.available()) {
+        return Future.failedFuture(new IllegalStateException("http.transport is io_uring, which this system does not offer: "
+            + (Transport.IO_URING == null ? "no io_uring classes" : Transport.IO_URING.unavailabilityCause())));
+      }
+      builder.withTransport(Transport.IO_URING);
+    } else if (io == HubConfig.IoTransport.NIO) {
+      builder.withTransport(Transport.NIO);
+    }
     if (!cluster.enabled()) {
       return Future.succeededFuture(builder.with(options).build());
     }

@@ -159,4 +159,19 @@ class ConfigLoaderTest {
         "http.trustedProxies[0]: \"10.0.0.0/33\" has a prefix length outside 0 to 32",
         "http.trustedProxies[1]: \"apache.internal\" is not an IP address or range like 10.0.0.0/8"), problems);
   }
+
+  @Test
+  @DisplayName("the delivery knobs: the most flush interval not under the least; the I/O transport one of three, also from the environment")
+  void deliveryKnobs() {
+    List<String> problems = problems(new JsonObject()
+        .put("bridge", new JsonObject().put("flushIntervalMillis", 30).put("maxFlushIntervalMillis", 20))
+        .put("http", new JsonObject().put("transport", "kqueue")), Map.of());
+    assertTrue(problems.contains("bridge.maxFlushIntervalMillis: must be at least bridge.flushIntervalMillis (30)"), problems.toString());
+    assertTrue(problems.stream().anyMatch(p -> p.startsWith("http.transport: must be one of [epoll, io_uring, nio]")), problems.toString());
+    HubConfig config = TestHub.load(new JsonObject(), Map.of("HUB_HTTP_TRANSPORT", "io_uring",
+        "HUB_BRIDGE_MAX_FLUSH_INTERVAL_MILLIS", "40")).config();
+    assertEquals(HubConfig.IoTransport.IO_URING, config.http().transport());
+    assertEquals(40, config.bridge().maxFlushIntervalMillis());
+    assertEquals(10, config.bridge().flushIntervalMillis());
+  }
 }
