@@ -491,7 +491,7 @@ public final class Benchmark {
     return "PHPSESSID=" + sessionId(SESSIONS + client % SESSIONS);
   }
 
-  /** {@code -Dbench.idleClients}: beyond about 25,000 the clients spread over several source addresses. */
+  /** {@code -Dbench.idleClients}: every 10,000 clients connect from another loopback source address. */
   private static final int IDLE_CLIENTS = Integer.getInteger("bench.idleClients", 10_000);
 
   /**

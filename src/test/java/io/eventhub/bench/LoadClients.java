@@ -82,7 +82,7 @@ final class LoadClients {
    * Connects and subscribes {@code count} more clients, {@code parallel} handshakes at a time; returns
    * connects/s.
    */
-  private static final int PORTS_PER_SOURCE = 25_000;
+  private static final int PORTS_PER_SOURCE = 10_000;
 
   double connect(int count, int parallel, String query) {
     return connect(count, parallel, query, i -> Benchmark.cookie(i));
@@ -101,8 +101,9 @@ final class LoadClients {
     handshakes.clear();
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(SAMPLED + 10)
         .setConnectTimeout(30_000));
-    // One loopback source address gives about 28,000 ports (ip_local_port_range): past that, clients
-    // spread over 127.0.0.2, .3, ... (the whole 127/8 is loopback on Linux).
+    // One loopback source address gives about 28,000 ports (ip_local_port_range), fewer while earlier
+    // runs' sockets sit in TIME_WAIT: every 10,000 clients take the next source address, 127.0.0.2,
+    // .3, ... (the whole 127/8 is loopback on Linux).
     List<NetClient> nets = new ArrayList<>();
     for (int source = 1; source <= 1 + (size() + count) / PORTS_PER_SOURCE; source++) {
       nets.add(vertx.createNetClient(new NetClientOptions().setConnectTimeout(30_000).setLocalAddress("127.0.0." + source)));
