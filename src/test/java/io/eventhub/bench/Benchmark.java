@@ -508,32 +508,47 @@ public final class Benchmark {
     LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
     Map<String, Long> serverThreads = server.threadCpu();
     Map<String, Long> generatorThreads = generatorThreadCpu();
-    double connectRate = load.connect(clients, 200, "");
+    // Half first, measured: the second half's growth is what one more client costs, without the
+    // classes loaded and the code compiled for the first connections.
+    double connectRate = load.connect(clients / 2, 200, "");
+    long[] half = idleMemory(vertx, server, load, "half");
+    connectRate = (connectRate + load.connect(clients - clients / 2, 200, "")) / 2;
     diag("connected " + clients + ", server " + busiest(serverThreads, server.threadCpu(), 1.0)
         + ", generator " + busiest(generatorThreads, generatorThreadCpu(), 1.0));
-    WebSocket probe = publisher(vertx, server.publishPort);
-    awaitSubscribed(load, probe);
-    probe.close();
-    diag("subscribed");
-    // Idle means idle: a server that fell behind on the probes still holds them.
-    serverThreads = server.threadCpu();
-    boolean quiet = server.awaitQuiet(10);
-    diag("quiet " + quiet + ", server " + busiest(serverThreads, server.threadCpu(), 1.0));
     long rssNoGc = server.rssBytes();
-    long liveAfter = server.liveHeapBytes("after");
-    diag("heap measured");
-    long rssAfter = server.rssBytes();
+    long[] all = idleMemory(vertx, server, load, "after");
+    boolean quiet = all[2] == 1;
+    int secondHalf = clients - clients / 2;
     JsonObject result = base("idle", server, path, clients, 0)
         .put("connected", load.size())
         .put("quiet", quiet)
         .put("connectsPerSecond", Math.round(connectRate))
-        .put("rssBytesPerConnection", (rssAfter - rssBefore) / clients)
+        .put("rssBytesPerConnection", (all[1] - rssBefore) / clients)
         .put("rssBytesPerConnectionBeforeGc", (rssNoGc - rssBefore) / clients)
-        .put("liveHeapBytesPerConnection", (liveAfter - liveBefore) / clients)
-        .put("rssMiB", rssAfter / (1024 * 1024));
+        .put("rssBytesPerAddedConnection", (all[1] - half[1]) / secondHalf)
+        .put("liveHeapBytesPerConnection", (all[0] - liveBefore) / clients)
+        .put("liveHeapBytesPerAddedConnection", (all[0] - half[0]) / secondHalf)
+        .put("rssMiB", all[1] / (1024 * 1024));
     emit(result);
     load.close();
     diag("closed");
+  }
+
+  /**
+   * Once every client is subscribed (a probe reached each) and the server is quiet: its live heap
+   * (after a full GC), then its resident set; and whether it was quiet (1) or still busy (0).
+   */
+  private static long[] idleMemory(Vertx vertx, Server server, LoadClients load, String label) throws Exception {
+    WebSocket probe = publisher(vertx, server.publishPort);
+    awaitSubscribed(load, probe);
+    probe.close();
+    diag("subscribed " + load.size());
+    // Idle means idle: a server that fell behind on the probes still holds them.
+    boolean quiet = server.awaitQuiet(10);
+    long live = server.liveHeapBytes(label);
+    long rss = server.rssBytes();
+    diag("heap measured (" + label + "), quiet " + quiet);
+    return new long[] {live, rss, quiet ? 1 : 0};
   }
 
   /**
@@ -694,10 +709,12 @@ public final class Benchmark {
         continue;
       }
       if (hub.getString("scenario").equals("idle")) {
-        System.out.printf("%-10s %-6s %6d %5s | %,d B/conn RSS, %,d live heap, %d connects/s | baseline %,d B/conn, %,d live heap, %d connects/s%n",
+        System.out.printf("%-10s %-6s %6d %5s | %,d B/conn RSS (%,d per added), %,d live heap (%,d), %d connects/s | baseline %,d B/conn (%,d), %,d live heap (%,d), %d connects/s%n",
             "idle", hub.getString("path"), hub.getInteger("clients"), "-", hub.getLong("rssBytesPerConnection"),
-            hub.getLong("liveHeapBytesPerConnection"), hub.getLong("connectsPerSecond"),
-            base.getLong("rssBytesPerConnection", 0L), base.getLong("liveHeapBytesPerConnection", 0L),
+            hub.getLong("rssBytesPerAddedConnection"), hub.getLong("liveHeapBytesPerConnection"),
+            hub.getLong("liveHeapBytesPerAddedConnection"), hub.getLong("connectsPerSecond"),
+            base.getLong("rssBytesPerConnection", 0L), base.getLong("rssBytesPerAddedConnection", 0L),
+            base.getLong("liveHeapBytesPerConnection", 0L), base.getLong("liveHeapBytesPerAddedConnection", 0L),
             base.getLong("connectsPerSecond", 0L));
         continue;
       }
