@@ -7,6 +7,7 @@ import io.eventhub.config.HubConfig;
 import io.eventhub.config.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
 
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,11 @@ public final class Admission {
    * a trusted proxy (the entries before it are whatever the client chose to send).
    */
   public String clientAddress(HttpServerRequest request) {
-    String peer = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    // The connection's, not the request's: vertx-web's request wrapper answers remoteAddress() from
+    // a parse of Host, scheme and Forwarded headers per request (the hub reads X-Forwarded-For
+    // itself, below), and the socket's peer is the same.
+    SocketAddress remote = request.connection() == null ? request.remoteAddress() : request.connection().remoteAddress();
+    String peer = remote == null ? "unknown" : remote.hostAddress();
     String forwarded = request.getHeader("X-Forwarded-For");
     if (forwarded == null || !trustedProxies.contains(peer)) {
       return peer;

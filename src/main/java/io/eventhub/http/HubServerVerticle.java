@@ -99,6 +99,10 @@ public final class HubServerVerticle extends VerticleBase {
         // to all sockets.
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
+        // HTTP/1.1 only, as Apache and every client speak to the hub: with cleartext HTTP/2 on, each
+        // connection first gets a handler that waits for a preface, then one that looks each request
+        // over for an h2c upgrade, each added and removed again per connect.
+        .setHttp2ClearTextEnabled(false)
         .setCompressionSupported(true);
     if (config.tls().enabled()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

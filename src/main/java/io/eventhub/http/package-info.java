@@ -19,7 +19,9 @@
  * kept a zlib deflater (127 KB instead of ~30 KB of resident memory per idle client) and every event was
  * compressed again per socket, where the fan-out writes the same pre-built bytes to all of them.
  * WebSocket frames over four times {@code bridge.maxFrameBytes} (at least 64 KB) are cut by Vert.x
- * itself with 1009; the bridge refuses the smaller oversized ones with 4009.
+ * itself with 1009; the bridge refuses the smaller oversized ones with 4009. The server speaks HTTP/1.1
+ * only, as Apache and every client do: cleartext HTTP/2 would add a handler per connection that waits
+ * for its preface and one that looks each request over for an h2c upgrade (TLS offers no ALPN either).
  *
  * <p>{@link io.eventhub.http.Health}: liveness (the process answers) apart from readiness (it should
  * get new clients), which turns DOWN while draining, while the session database does not answer and,

@@ -105,6 +105,18 @@ class SessionAuthTest {
   }
 
   @Test
+  @DisplayName("of two PHPSESSID cookies the first counts, whatever surrounds it (as vertx-web's getCookie reads them)")
+  void firstCookieOfItsNameCounts() {
+    String others = "EVENTHUB_ROUTE=.hub1; theme=\"dark\"; ";
+    try (BridgeClient client = new WebSocketClients.Raw(hub.port(),
+        Credentials.header("Cookie", others + "PHPSESSID=" + USER8 + "; PHPSESSID=" + USER7))) {
+      assertAdmittedAs(client, "8");
+    }
+    assertRefused(rawRefusal(Credentials.header("Cookie", others + "PHPSESSID=" + EXPIRED + "; PHPSESSID=" + USER7)),
+        401, "unauthenticated");
+  }
+
+  @Test
   @DisplayName("an Authorization: Bearer session id admits a non-browser client")
   void bearer() {
     try (BridgeClient client = new WebSocketClients.Raw(hub.port(), Credentials.bearer(USER7))) {

@@ -88,12 +88,12 @@ public final class Benchmark {
 
   /**
    * {@code -Dbench.only=hub/raw} (any part of "server/path") and {@code -Dbench.scenario=fan-out 1000}
-   * (any part of the scenario's name) run a subset; {@code -Dbench.jfr=true} records each server with
+   * (any part of the scenario's name; several, comma-separated: {@code idle,handshake}) run a subset; {@code -Dbench.jfr=true} records each server with
    * Java Flight Recorder into target/bench-*.jfr, for profiles.
    */
   private static boolean selected(String kind, String path, String name) {
     return (kind + "/" + path).contains(System.getProperty("bench.only", ""))
-        && name.contains(System.getProperty("bench.scenario", ""));
+        && java.util.Arrays.stream(System.getProperty("bench.scenario", "").split(",")).anyMatch(name::contains);
   }
 
   /** One failed run (a server that died, say) is reported and the others still run. */

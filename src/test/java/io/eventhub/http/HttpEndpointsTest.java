@@ -3,6 +3,12 @@ package io.eventhub.http;
 import io.eventhub.testing.ClientVertx;
 import io.eventhub.testing.TestHub;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -14,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -86,6 +94,23 @@ class HttpEndpointsTest {
         assertNull(ws.headers().get("sec-websocket-extensions"), uri);
         ws.close().await();
       }
+    } finally {
+      client.close().await();
+    }
+  }
+
+  @Test
+  @DisplayName("HTTP/1.1 only: a client asking for a cleartext HTTP/2 upgrade is answered in HTTP/1.1 (no h2c handlers per connect)")
+  void http11Only() {
+    HttpClient client = ClientVertx.get().createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2));
+    try {
+      // The body read in the same chain: a response that ended before body() was asked for never completes it.
+      HttpClientResponse response = client.request(HttpMethod.GET, hub.port(), "127.0.0.1", "/health/live")
+          .compose(HttpClientRequest::send)
+          .compose(r -> r.body().map(r))
+          .timeout(10, TimeUnit.SECONDS).await();
+      assertEquals(200, response.statusCode());
+      assertEquals(HttpVersion.HTTP_1_1, response.version());
     } finally {
       client.close().await();
     }
