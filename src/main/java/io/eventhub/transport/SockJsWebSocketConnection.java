@@ -5,6 +5,8 @@ import io.eventhub.bridge.Bridge;
 import io.eventhub.delivery.Batch;
 import io.eventhub.protocol.OutboundFrame;
 import io.eventhub.protocol.WireFrames;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -16,13 +18,14 @@ import io.vertx.core.json.JsonArray;
  * close {@code c[code,"reason"]}) and doing it here lets every socket receive the same pre-built bytes.
  */
 final class SockJsWebSocketConnection extends WebSocketConnection {
-  private static final Buffer OPEN = Buffer.buffer("o");
-  private static final Buffer HEARTBEAT = Buffer.buffer("h");
+  /** Built once: every socket writes a view of the same bytes. */
+  private static final ByteBuf OPEN = Unpooled.unreleasableBuffer(WireFrames.textFrame(Buffer.buffer("o")));
+  private static final ByteBuf HEARTBEAT = Unpooled.unreleasableBuffer(WireFrames.textFrame(Buffer.buffer("h")));
 
   SockJsWebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth) {
     super(bridge, socket, auth, "sockjs-websocket");
     socket.textMessageHandler(this::handleSockJsFrame);
-    write(OPEN);
+    wire.writeShared(OPEN);
   }
 
   /** A client frame is a JSON array of strings, or one JSON string; each string is a bridge frame. */
@@ -70,7 +73,7 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
   @Override
   protected void heartbeat() {
     if (!closed()) {
-      write(HEARTBEAT);
+      wire.writeShared(HEARTBEAT);
     }
   }
 
