@@ -38,6 +38,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,6 +70,8 @@ public final class Hub {
   private SessionStore sessions;
   private SessionRevocation revocation;
   private long outboundSampling = -1;
+  /** Touched by the (ordered) sampling task only. */
+  private long lastOutboundSample;
 
   /**
    * Events waiting on the event loops beyond which events arriving from the bus are dropped: publishers
@@ -96,7 +99,7 @@ public final class Hub {
     this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics,
         config.http().maxConnectionsPerUser(), config.http().maxConnectionsPerAddress()));
     this.transports = new Transports(bridge);
-    metrics.gauge("eventhub.outbound.waiting.bytes", "Bytes written to client sockets that wait in their buffers (Netty's and the kernel's)",
+    metrics.gauge("eventhub.outbound.waiting.bytes", "Bytes written to client sockets that wait in the kernel's send queues",
         lag::outboundWaitingBytes);
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
   }
@@ -172,8 +175,15 @@ public final class Hub {
       return;
     }
     Set<Integer> ports = Set.of(server.actualPort());
-    vertx.executeBlocking(() -> bridge.connections().queuedBytes() + Math.max(0, SendQueues.bytes(ports)), false)
-        .onSuccess(lag::outbound);
+    vertx.executeBlocking(() -> {
+      long now = System.nanoTime();
+      long interval = lastOutboundSample == 0 ? TimeUnit.MILLISECONDS.toNanos(OUTBOUND_SAMPLE_MILLIS) : now - lastOutboundSample;
+      lastOutboundSample = now;
+      Map<String, Long> kernelQueues = SendQueues.byPeer(ports);
+      lag.outbound(kernelQueues.values().stream().mapToLong(Long::longValue).sum(),
+          bridge.connections().typicalOutboundLagNanos(kernelQueues, interval));
+      return null;
+    }, true); // one sample at a time, in order
   }
 
   /** {@code /metrics} on a port of its own, when configured, so the proxy in front never exposes it. */

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -76,9 +77,9 @@ public abstract class BridgeConnection implements Subscriber {
 
   protected abstract boolean writeQueueFull();
 
-  /** Bytes written for the client that still wait in the hub's buffers; read from any thread. */
-  protected long queuedBytes() {
-    return 0;
+  /** How late what waits for the client in the socket's buffers is; -1: nothing written meanwhile (sampler's thread). */
+  protected long outboundLagNanos(Map<String, Long> kernelQueues, long intervalNanos) {
+    return -1;
   }
 
   /** Tells the client why and closes; the transport reports the end through {@link #onTransportClosed()}. */

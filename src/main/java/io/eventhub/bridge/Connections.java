@@ -7,6 +7,7 @@ import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,13 +111,25 @@ public final class Connections implements SessionConnections {
     return open.size();
   }
 
-  /** Bytes the open connections' sockets could not take yet, waiting in the hub's buffers. */
-  public long queuedBytes() {
-    long queued = 0;
+  /**
+   * How late deliveries typically run in the sockets' buffers: the median lag of the connections
+   * written to since the last sample ({@link BridgeConnection#outboundLagNanos}), so that a few
+   * clients that read slowly (the slow-consumer policy's business) do not count as an overload.
+   */
+  public long typicalOutboundLagNanos(Map<String, Long> kernelQueues, long intervalNanos) {
+    long[] lags = new long[open.size() + 16];
+    int count = 0;
     for (BridgeConnection connection : open) {
-      queued += connection.queuedBytes();
+      long lag = connection.outboundLagNanos(kernelQueues, intervalNanos);
+      if (lag >= 0 && count < lags.length) {
+        lags[count++] = lag;
+      }
     }
-    return queued;
+    if (count == 0) {
+      return 0;
+    }
+    Arrays.sort(lags, 0, count);
+    return lags[(count - 1) / 2]; // the lower median: one slow client of two is not the typical one
   }
 
   public long droppedFrames() {

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * were older than that since their publish, when what waits on the event loops would take longer
  * than that to write at the recent cost per event, or when what was written and waits in the
  * sockets' buffers (Netty's and the kernel's send queues, sampled: {@link #outbound}) would take the
- * clients longer than that to read at the rate they have been reading. Refusing is what holds
+ * typical client longer than that to read at the rate it has been reading. Refusing is what holds
  * latency and memory; only events that arrive from the bus regardless (nobody to refuse) beyond a
  * hard cap are dropped.
  */
@@ -24,8 +24,6 @@ public final class DeliveryLag {
   private volatile long nanosPerEvent;
   /** Bytes handed to sockets since the last sample of the outbound buffers. */
   private final LongAdder written = new LongAdder();
-  private long sampledWaiting;
-  private long sampledAtNanos;
   private volatile long outboundWaiting;
   private volatile long outboundLagNanos;
 
@@ -78,26 +76,14 @@ public final class DeliveryLag {
   }
 
   /**
-   * A sample of what waits in the sockets' buffers, {@code waitingBytes}, taken by one thread at a
-   * time. The clients read, since the last sample, what was written meanwhile less what the waiting
-   * grew by; at that rate, what waits now takes this long to be read. Clients that read nothing while
-   * more is written for them make the lag endless; nothing waiting makes it none.
+   * A sample of the sockets' buffers: {@code waitingBytes} in the kernel's send queues, and how late
+   * what waits there typically is ({@code typicalLagNanos}, the median over the clients written to
+   * since the last sample), at the rate the clients have been reading.
    */
-  public synchronized void outbound(long waitingBytes) {
-    long now = System.nanoTime();
-    long writtenMeanwhile = written.sumThenReset();
-    // Nothing written meanwhile: what waits is for clients that stopped reading (the slow-consumer
-    // policy's business), not a lag every publisher should wait for.
-    if (sampledAtNanos != 0 && waitingBytes > 0 && writtenMeanwhile > 0) {
-      long read = writtenMeanwhile - (waitingBytes - sampledWaiting);
-      outboundLagNanos = read <= 0 ? Long.MAX_VALUE / 4
-          : (long) (waitingBytes * ((double) (now - sampledAtNanos) / read));
-    } else {
-      outboundLagNanos = 0;
-    }
-    sampledWaiting = waitingBytes;
-    sampledAtNanos = now;
+  public void outbound(long waitingBytes, long typicalLagNanos) {
+    written.reset();
     outboundWaiting = waitingBytes;
+    outboundLagNanos = typicalLagNanos;
   }
 
   /** Worth sampling: bytes were written since the last sample, or waited then. */

@@ -4,6 +4,8 @@ import io.eventhub.auth.AuthResult;
 import io.eventhub.bridge.Bridge;
 import io.eventhub.bridge.BridgeConnection;
 
+import java.util.Map;
+
 /**
  * A client on a WebSocket the hub upgraded itself ({@link WebSocketUpgrade}), whose frames it writes
  * into the Netty pipeline itself ({@link WebSocketWire}), in raw or SockJS framing.
@@ -25,8 +27,8 @@ abstract class WebSocketConnection extends BridgeConnection {
   }
 
   @Override
-  protected final long queuedBytes() {
-    return wire.queuedBytes();
+  protected final long outboundLagNanos(Map<String, Long> kernelQueues, long intervalNanos) {
+    return wire.outboundLagNanos(kernelQueues, intervalNanos);
   }
 
   /**

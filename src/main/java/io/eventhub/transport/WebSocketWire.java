@@ -8,6 +8,8 @@ import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.vertx.core.Context;
 
+import java.util.Map;
+
 /**
  * Writes WebSocket frames built as wire bytes ({@link io.eventhub.protocol.WireFrames}) straight to a
  * socket's channel: a turn's frames are built once, in direct memory, and each socket writes a view
@@ -23,6 +25,11 @@ final class WebSocketWire {
    * the first write, when the upgrade has put the encoder in place; the channel if there is none.
    */
   private ChannelOutboundInvoker entry;
+  /** Bytes written, ever: only the socket's event loop adds to it. */
+  private volatile long written;
+  /** The sampler's own (one sampling thread at a time): what it saw last. */
+  private long sampledWritten;
+  private long sampledWaiting;
 
   WebSocketWire(Channel channel) {
     this.channel = channel;
@@ -30,11 +37,13 @@ final class WebSocketWire {
 
   /** Writes and flushes frames built by {@link io.eventhub.protocol.WireFrames}, which the caller still owns and releases. */
   void writeShared(ByteBuf frames) {
+    written += frames.readableBytes(); // one writer, the socket's loop: the sampler only reads it
     entry().writeAndFlush(frames.retainedDuplicate(), channel.voidPromise());
   }
 
   /** Writes and flushes frames built for this socket alone. */
   void write(ByteBuf frames) {
+    written += frames.readableBytes();
     entry().writeAndFlush(frames, channel.voidPromise());
   }
 
@@ -59,10 +68,30 @@ final class WebSocketWire {
     SocketRelease.abortUnlessClosed(context, channel);
   }
 
-  /** What Netty holds for the socket because its kernel send buffer is full (a volatile read: any thread). */
-  long queuedBytes() {
+  /**
+   * How long what waits for this client (in Netty's buffer and, from {@code kernelQueues}, the
+   * kernel's send queue) will take it to read, at the rate it read since the last sample
+   * {@code intervalNanos} ago: what was written meanwhile less what the waiting grew by. -1 when
+   * nothing was written to it meanwhile (a quiet client, or one the slow-consumer policy is dropping
+   * for: neither says how late deliveries run). Called by one sampling thread at a time.
+   */
+  long outboundLagNanos(Map<String, Long> kernelQueues, long intervalNanos) {
     ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    String peer = SendQueues.peerKey(channel.remoteAddress());
+    long waiting = (buffer == null ? 0 : buffer.totalPendingWriteBytes())
+        + (peer == null ? 0 : kernelQueues.getOrDefault(peer, 0L));
+    long total = written;
+    long writtenMeanwhile = total - sampledWritten;
+    long read = writtenMeanwhile - (waiting - sampledWaiting);
+    sampledWritten = total;
+    sampledWaiting = waiting;
+    if (writtenMeanwhile == 0) {
+      return -1;
+    }
+    if (waiting == 0) {
+      return 0;
+    }
+    return read <= 0 ? Long.MAX_VALUE / 4 : (long) (waiting * ((double) intervalNanos / read));
   }
 
   boolean open() {
