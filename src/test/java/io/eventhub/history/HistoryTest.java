@@ -246,7 +246,7 @@ class HistoryTest {
     assertEquals(unavailable + 1, count(registry, "eventhub.history.recoveries", "unavailable"));
     assertEquals(replayed + 2, count(registry, "eventhub.history.replayed", null));
     assertEquals(stored + 3, count(registry, "eventhub.history.stored", null));
-    assertTrue(registry.get("eventhub.history.read").timer().count() >= 2);
+    assertTrue(registry.get("eventhub.history.read.duration").timer().count() >= 2);
   }
 
   private static double count(io.micrometer.core.instrument.MeterRegistry registry, String name, String outcome) {
