@@ -19,8 +19,8 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
   private static final Buffer OPEN = Buffer.buffer("o");
   private static final Buffer HEARTBEAT = Buffer.buffer("h");
 
-  SockJsWebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth) {
-    super(bridge, socket, auth, "sockjs-websocket");
+  SockJsWebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth, long silenceMillis) {
+    super(bridge, socket, auth, "sockjs-websocket", silenceMillis);
     socket.textMessageHandler(this::handleSockJsFrame);
     write(OPEN);
   }
@@ -67,11 +67,10 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
     socket.close(1000, "");
   }
 
+  /** SockJS's own heartbeat, which its client library watches; the ping beside it is for the silence check. */
   @Override
-  protected void heartbeat() {
-    if (!closed()) {
-      write(HEARTBEAT);
-    }
+  protected void keepAlive() {
+    write(HEARTBEAT);
   }
 
   /** The close frame alone: a SockJS client reads the first close frame it gets, open or not. */
