@@ -13,7 +13,7 @@
  *
  * <p>Both homes forget a stream nobody publishes to once its events have expired (the in-memory home
  * at once, the Hazelcast one after another TTL of seeing it empty, through
- * {@link io.eventhub.history.RingSweep}), so memory follows the addresses in use; a forgotten stream
+ * {@code RingSweep}), so memory follows the addresses in use; a forgotten stream
  * used again starts a new epoch, exactly as one whose history was lost.
  */
 package io.eventhub.history;
