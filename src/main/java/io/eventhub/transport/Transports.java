@@ -23,10 +23,15 @@ public final class Transports {
   /** How long a WebSocket client may send nothing, not even a pong to the heartbeat's ping; 0: forever. */
   private final long silenceMillis;
 
-  /** {@code idleTimeoutSeconds}: {@code http.idleTimeoutSeconds}, the silence allowed to a WebSocket client. */
+  /**
+   * {@code idleTimeoutSeconds}: {@code http.idleTimeoutSeconds}, the silence allowed to a WebSocket
+   * client; at least two heartbeats, so that a live client has had a ping to answer whatever the two
+   * settings are.
+   */
   public Transports(Bridge bridge, int idleTimeoutSeconds) {
     this.bridge = bridge;
-    this.silenceMillis = idleTimeoutSeconds * 1000L;
+    this.silenceMillis = idleTimeoutSeconds == 0 ? 0
+        : Math.max(idleTimeoutSeconds * 1000L, 2L * bridge.config().heartbeatMillis());
     this.maxMessageBytes = Math.max(4 * bridge.config().maxFrameBytes(), 65_536);
   }
 
