@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -71,8 +72,14 @@ public final class HazelcastHistory implements History {
     this.epochs = hazelcast.getMap(EPOCHS);
     if (!streams.isEmpty()) {
       RingSweep sweep = new RingSweep(hazelcast, epochs, streams, orphanGraceMillis);
-      // Ordered: one sweep at a time, however long one takes.
-      vertx.setPeriodic(sweepMillis, id -> vertx.executeBlocking(() -> sweep.sweep(System.currentTimeMillis()), true));
+      // One sweep at a time: a tick that finds the last one still running is skipped, not queued.
+      AtomicBoolean sweeping = new AtomicBoolean();
+      vertx.setPeriodic(sweepMillis, id -> {
+        if (sweeping.compareAndSet(false, true)) {
+          vertx.executeBlocking(() -> sweep.sweep(System.currentTimeMillis()), false)
+              .onComplete(done -> sweeping.set(false));
+        }
+      });
     }
   }
 
