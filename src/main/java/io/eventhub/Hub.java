@@ -98,7 +98,7 @@ public final class Hub {
     // The bridge: every client connection's protocol, permissions and limits over that delivery path.
     this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics,
         config.http().maxConnectionsPerUser(), config.http().maxConnectionsPerAddress()));
-    this.transports = new Transports(bridge);
+    this.transports = new Transports(bridge, config.http().idleTimeoutSeconds());
     metrics.gauge("eventhub.outbound.waiting.bytes", "Bytes written to client sockets that wait in the kernel's send queues",
         lag::outboundWaitingBytes);
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);

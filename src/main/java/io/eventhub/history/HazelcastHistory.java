@@ -23,19 +23,25 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * History kept in the cluster's Hazelcast, for every member alike: one Ringbuffer per stream address
- * (capacity {@code size}, {@code ttlSeconds}, one synchronous backup, so kill -9 of a member loses
- * nothing). The Ringbuffer gives the offsets: its sequence + 1, atomically for the whole cluster. The
- * epoch sits in a map entry in the same partition as the Ringbuffer (both named with the address as
- * partition key), so they are lost together, and a lost stream starts with a new epoch.
+ * and epoch (capacity {@code size}, {@code ttlSeconds}, one synchronous backup, so kill -9 of a member
+ * loses nothing). The Ringbuffer gives the offsets: its sequence + 1, atomically for the whole
+ * cluster. The epoch sits in a map entry in the same partition as the Ringbuffer (both named with the
+ * address as partition key), so they are lost together, and a lost stream starts with a new epoch;
+ * the epoch is part of the Ringbuffer's name, so a new epoch always starts on an empty Ringbuffer.
+ * Streams nobody publishes to are forgotten after a while ({@link RingSweep}), so memory is bounded by
+ * the addresses in use, not by every address ever used.
  */
 public final class HazelcastHistory implements History {
   private static final String PREFIX = "hub-history-";
   private static final String EPOCHS = "hub-history-epochs";
   private static final int READ_BATCH = 1000;
+  /** How long a Ringbuffer of an epoch no longer current is kept before it is destroyed (see {@link RingSweep}). */
+  static final long ORPHAN_GRACE_MILLIS = 120_000;
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -46,6 +52,11 @@ public final class HazelcastHistory implements History {
   private final Map<String, Future<?>> queues = new ConcurrentHashMap<>();
 
   public HazelcastHistory(Vertx vertx, HazelcastInstance hazelcast, HubConfig.History config) {
+    this(vertx, hazelcast, config, sweepMillis(config.streams()), ORPHAN_GRACE_MILLIS);
+  }
+
+  HazelcastHistory(Vertx vertx, HazelcastInstance hazelcast, HubConfig.History config, long sweepMillis,
+                   long orphanGraceMillis) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.streams = config.streams();
@@ -59,6 +70,23 @@ public final class HazelcastHistory implements History {
     hazelcast.getConfig().addMapConfig(new MapConfig(EPOCHS).setBackupCount(1).setPartitioningStrategyConfig(
         new PartitioningStrategyConfig(StringPartitioningStrategy.class.getName())));
     this.epochs = hazelcast.getMap(EPOCHS);
+    if (!streams.isEmpty()) {
+      RingSweep sweep = new RingSweep(hazelcast, epochs, streams, orphanGraceMillis);
+      // One sweep at a time: a tick that finds the last one still running is skipped, not queued.
+      AtomicBoolean sweeping = new AtomicBoolean();
+      vertx.setPeriodic(sweepMillis, id -> {
+        if (sweeping.compareAndSet(false, true)) {
+          vertx.executeBlocking(() -> sweep.sweep(System.currentTimeMillis()), false)
+              .onComplete(done -> sweeping.set(false));
+        }
+      });
+    }
+  }
+
+  /** Half the shortest TTL, from 1 s to 60 s: a stream is forgotten soon after it may be. */
+  static long sweepMillis(List<HubConfig.Stream> streams) {
+    long shortest = streams.stream().mapToLong(HubConfig.Stream::ttlSeconds).min().orElse(120) * 1000L;
+    return Math.max(1000, Math.min(60_000, shortest / 2));
   }
 
   @Override
@@ -78,7 +106,7 @@ public final class HazelcastHistory implements History {
     (previous == null ? Future.succeededFuture() : previous.transform(ignored -> Future.succeededFuture()))
         .compose(ignored -> vertx.executeBlocking(() -> {
           String epoch = epoch(address);
-          long sequence = ringbuffer(address, stream).addAsync(item, OverflowPolicy.OVERWRITE).toCompletableFuture().get();
+          long sequence = ringbuffer(address, stream, epoch).addAsync(item, OverflowPolicy.OVERWRITE).toCompletableFuture().get();
           return new Position(epoch, sequence + 1);
         }, false))
         .andThen(done -> {
@@ -103,7 +131,7 @@ public final class HazelcastHistory implements History {
   private Read read(String address, HubConfig.Stream stream, Position since, int limit)
       throws InterruptedException, ExecutionException {
     String epoch = epoch(address);
-    Ringbuffer<String> ring = ringbuffer(address, stream);
+    Ringbuffer<String> ring = ringbuffer(address, stream, epoch);
     long head = ring.headSequence();
     long tail = ring.tailSequence();
     Position current = new Position(epoch, tail + 1);
@@ -140,9 +168,9 @@ public final class HazelcastHistory implements History {
     return new Read(true, reached, events);
   }
 
-  /** The stream's epoch, made when there is none: the first use, or after the partition holding it was lost. */
+  /** The stream's epoch, made when there is none: the first use, after the partition holding it was lost, or once forgotten. */
   private String epoch(String address) {
-    String key = address + "@" + address;
+    String key = epochKey(address);
     String epoch = epochs.get(key);
     if (epoch == null) {
       String made = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
@@ -152,7 +180,44 @@ public final class HazelcastHistory implements History {
     return epoch;
   }
 
-  private Ringbuffer<String> ringbuffer(String address, HubConfig.Stream stream) {
-    return hazelcast.getRingbuffer(PREFIX + streams.indexOf(stream) + ":" + address + "@" + address);
+  private Ringbuffer<String> ringbuffer(String address, HubConfig.Stream stream, String epoch) {
+    return hazelcast.getRingbuffer(new RingName(streams.indexOf(stream), epoch, address).toString());
+  }
+
+  /** The epoch entry's key: in the address's partition, as its Ringbuffers are. */
+  static String epochKey(String address) {
+    return address + "@" + address;
+  }
+
+  /**
+   * A stream Ringbuffer's name, {@code hub-history-STREAM:EPOCH:ADDRESS@ADDRESS}: the stream's index
+   * (its config), the epoch it holds, and the address twice, the second as Hazelcast's partition key.
+   */
+  record RingName(int stream, String epoch, String address) {
+    @Override
+    public String toString() {
+      return PREFIX + stream + ":" + epoch + ":" + epochKey(address);
+    }
+
+    /** Null for a name that is not a stream Ringbuffer's. */
+    static RingName parse(String name) {
+      if (!name.startsWith(PREFIX)) {
+        return null;
+      }
+      String rest = name.substring(PREFIX.length());
+      int colon = rest.indexOf(':');
+      int second = colon < 0 ? -1 : rest.indexOf(':', colon + 1);
+      String twice = second < 0 ? "" : rest.substring(second + 1);
+      if (twice.length() % 2 == 0) {
+        return null;
+      }
+      String address = twice.substring(0, twice.length() / 2);
+      try {
+        return epochKey(address).equals(twice)
+            ? new RingName(Integer.parseInt(rest.substring(0, colon)), rest.substring(colon + 1, second), address) : null;
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
   }
 }

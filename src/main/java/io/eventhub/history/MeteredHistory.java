@@ -15,6 +15,7 @@ public final class MeteredHistory implements History {
   public MeteredHistory(History home, HubMetrics metrics) {
     this.home = home;
     this.metrics = metrics;
+    metrics.registerHistory();
   }
 
   @Override

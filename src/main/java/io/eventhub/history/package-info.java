@@ -10,5 +10,10 @@
  * the bus, and {@link io.eventhub.history.BusPositions} does the same for events that services
  * publish on the hub's bus themselves. The fan-out's {@code Sequencer} then delivers each stream in
  * position order, and the bridge's {@code Recovery} replays from history on a register with since.
+ *
+ * <p>Both homes forget a stream nobody publishes to once its events have expired (the in-memory home
+ * at once, the Hazelcast one after another TTL of seeing it empty, through
+ * {@code RingSweep}), so memory follows the addresses in use; a forgotten stream
+ * used again starts a new epoch, exactly as one whose history was lost.
  */
 package io.eventhub.history;

@@ -168,24 +168,51 @@ public final class HubMetrics {
     return counter("eventhub.handovers", "Drained clients' handovers to another instance, by outcome", "outcome", outcome);
   }
 
+  /**
+   * Every history meter from zero, once a hub keeps history, so that rates, the dashboard and the
+   * README's reference see them before the first recovery. Hubs without streams export none.
+   */
+  public void registerHistory() {
+    historyStoredCounter();
+    recoveries("recovered");
+    recoveries("unavailable");
+    replayed();
+    historyReadTimer();
+  }
+
   /** An event stored in a stream's history. */
   public void historyStored() {
-    counter("eventhub.history.stored", "Events stored in stream history", "home", "any").increment();
+    historyStoredCounter().increment();
   }
 
   /** A register with {@code since}: {@code recovered} or {@code unavailable}; {@code replayed} events sent. */
   public void recovery(String outcome, int replayed) {
-    counter("eventhub.history.recoveries", "Registrations with since, by outcome", "outcome", outcome).increment();
+    recoveries(outcome).increment();
     if (replayed > 0) {
-      counter("eventhub.history.replayed", "Events replayed from history to recovering clients", "home", "any")
-          .increment(replayed);
+      replayed().increment(replayed);
     }
   }
 
   /** How long a history read took (recoveries, gap fills, GET /api/history). */
   public void historyRead(long startNanos) {
-    timer("eventhub.history.read", "History read latency", "home", "any")
-        .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    historyReadTimer().record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private Counter historyStoredCounter() {
+    return counter("eventhub.history.stored", "Events stored in stream history");
+  }
+
+  private Counter recoveries(String outcome) {
+    return counter("eventhub.history.recoveries", "Registrations with since, by outcome", "outcome", outcome);
+  }
+
+  private Counter replayed() {
+    return counter("eventhub.history.replayed", "Events replayed from history to recovering clients");
+  }
+
+  private Timer historyReadTimer() {
+    return timers.computeIfAbsent("eventhub.history.read.duration", name -> timer(name,
+        "History read time (recoveries, gap fills, GET /api/history)"));
   }
 
   public static long epochMicros() {
@@ -196,6 +223,10 @@ public final class HubMetrics {
   private Counter counter(String name, String description, String tag, String value) {
     return counters.computeIfAbsent(name + value, k ->
         Counter.builder(name).description(description).tag(tag, value).register(registry));
+  }
+
+  private Counter counter(String name, String description) {
+    return counters.computeIfAbsent(name, k -> Counter.builder(name).description(description).register(registry));
   }
 
   private Timer timer(String name, String description, String tag, String value) {

@@ -48,6 +48,8 @@ final class FrameSocket extends ChannelInboundHandlerAdapter {
   private boolean fragmentsAreText;
   private boolean closeSent;
   private boolean ended;
+  /** When the client last sent a frame, of any kind (a pong too), in {@link System#nanoTime()}. */
+  private volatile long lastHeardNanos = System.nanoTime();
   /** Counts the socket's end in Vert.x's connection metrics, once Vert.x no longer sees it. */
   private Runnable countEnd = () -> { };
 
@@ -95,6 +97,11 @@ final class FrameSocket extends ChannelInboundHandlerAdapter {
     wire.writeShared(WireFrames.PING);
   }
 
+  /** How long the client has sent nothing, not even a pong. */
+  long silentNanos() {
+    return System.nanoTime() - lastHeardNanos;
+  }
+
   /**
    * Takes Vert.x's HTTP connection off the channel once it has written the 101: it would keep an
    * outbound message queue (a 1,024-slot array, about 4.6 KiB) per socket that the hub never uses.
@@ -124,6 +131,7 @@ final class FrameSocket extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
+    lastHeardNanos = System.nanoTime();
     try {
       read(ctx, frame);
     } finally {

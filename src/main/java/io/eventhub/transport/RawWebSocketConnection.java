@@ -8,8 +8,8 @@ import io.eventhub.protocol.WireFrames;
 
 /** A raw WebSocket client: each bridge frame travels as one text frame. */
 final class RawWebSocketConnection extends WebSocketConnection {
-  RawWebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth) {
-    super(bridge, socket, auth, "websocket");
+  RawWebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth, long silenceMillis) {
+    super(bridge, socket, auth, "websocket", silenceMillis);
     socket.textMessageHandler(this::handleMessage);
     socket.binaryMessageHandler(this::handleMessage);
   }
@@ -27,12 +27,5 @@ final class RawWebSocketConnection extends WebSocketConnection {
   @Override
   protected void sendClose(int code, String reason) {
     socket.close(code, reason);
-  }
-
-  @Override
-  protected void heartbeat() {
-    if (!closed()) {
-      socket.ping();
-    }
   }
 }

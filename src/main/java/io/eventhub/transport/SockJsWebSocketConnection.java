@@ -22,8 +22,8 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
   private static final ByteBuf OPEN = Unpooled.unreleasableBuffer(WireFrames.textFrame(Buffer.buffer("o")));
   private static final ByteBuf HEARTBEAT = Unpooled.unreleasableBuffer(WireFrames.textFrame(Buffer.buffer("h")));
 
-  SockJsWebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth) {
-    super(bridge, socket, auth, "sockjs-websocket");
+  SockJsWebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth, long silenceMillis) {
+    super(bridge, socket, auth, "sockjs-websocket", silenceMillis);
     socket.textMessageHandler(this::handleSockJsFrame);
     wire.writeShared(OPEN);
   }
@@ -70,11 +70,10 @@ final class SockJsWebSocketConnection extends WebSocketConnection {
     socket.close(1000, "");
   }
 
+  /** SockJS's own heartbeat, which its client library watches; the ping beside it is for the silence check. */
   @Override
-  protected void heartbeat() {
-    if (!closed()) {
-      wire.writeShared(HEARTBEAT);
-    }
+  protected void keepAlive() {
+    wire.writeShared(HEARTBEAT);
   }
 
   /** The close frame alone: a SockJS client reads the first close frame it gets, open or not. */

@@ -20,8 +20,18 @@ public final class Transports {
   /** Past it a WebSocket message is cut off with 1009; the bridge refuses smaller ones too big for it with 4009. */
   private final int maxMessageBytes;
 
-  public Transports(Bridge bridge) {
+  /** How long a WebSocket client may send nothing, not even a pong to the heartbeat's ping; 0: forever. */
+  private final long silenceMillis;
+
+  /**
+   * {@code idleTimeoutSeconds}: {@code http.idleTimeoutSeconds}, the silence allowed to a WebSocket
+   * client; at least two heartbeats, so that a live client has had a ping to answer whatever the two
+   * settings are.
+   */
+  public Transports(Bridge bridge, int idleTimeoutSeconds) {
     this.bridge = bridge;
+    this.silenceMillis = idleTimeoutSeconds == 0 ? 0
+        : Math.max(idleTimeoutSeconds * 1000L, 2L * bridge.config().heartbeatMillis());
     this.maxMessageBytes = Math.max(4 * bridge.config().maxFrameBytes(), 65_536);
   }
 
@@ -30,12 +40,12 @@ public final class Transports {
    * request's context; a request that is no WebSocket handshake is answered with 400 (or 426).
    */
   public void attachRaw(HttpServerRequest request, AuthResult auth) {
-    upgrade(request, socket -> new RawWebSocketConnection(bridge, socket, auth).opened());
+    upgrade(request, socket -> new RawWebSocketConnection(bridge, socket, auth, silenceMillis).opened());
   }
 
   /** SockJS's websocket transport, framed by the hub itself so each event's frame is shared. */
   public void attachSockJsWebSocket(HttpServerRequest request, AuthResult auth) {
-    upgrade(request, socket -> new SockJsWebSocketConnection(bridge, socket, auth).opened());
+    upgrade(request, socket -> new SockJsWebSocketConnection(bridge, socket, auth, silenceMillis).opened());
   }
 
   /** Upgrades and closes at once with a code: the SockJS client learns why, where an HTTP status would only make it fall back. */

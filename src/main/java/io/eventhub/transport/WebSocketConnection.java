@@ -9,16 +9,43 @@ import java.util.Map;
 /**
  * A client on a WebSocket the hub upgraded itself ({@link WebSocketUpgrade}), whose frames it writes
  * into the Netty pipeline itself ({@link WebSocketWire}), in raw or SockJS framing.
+ *
+ * <p>A client whose network went away without a FIN (a cut cable, a sleeping laptop, a NAT that
+ * forgot it) sends nothing more, but the hub's heartbeats still land in the kernel's buffers, so
+ * neither a write error nor the HTTP idle timer (which counts the hub's own writes as activity) ever
+ * ends it: it would keep its subscriptions and buffers for good. Every heartbeat is therefore a
+ * WebSocket ping, which every client answers by itself (browsers too, under SockJS), and a client
+ * that has sent nothing, not even a pong, for {@code http.idleTimeoutSeconds} is aborted.
  */
 abstract class WebSocketConnection extends BridgeConnection {
   protected final FrameSocket socket;
   protected final WebSocketWire wire;
+  /** How long the client may stay silent; 0: forever. */
+  private final long silenceNanos;
 
-  WebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth, String transport) {
+  WebSocketConnection(Bridge bridge, FrameSocket socket, AuthResult auth, String transport, long silenceMillis) {
     super(bridge, socket.context(), auth, transport);
     this.socket = socket;
     this.wire = socket.wire();
+    this.silenceNanos = silenceMillis * 1_000_000L;
     socket.closeHandler(v -> onTransportClosed());
+  }
+
+  @Override
+  protected final void heartbeat() {
+    if (closed()) {
+      return;
+    }
+    if (silenceNanos > 0 && socket.silentNanos() > silenceNanos) {
+      wire.abort();
+      return;
+    }
+    socket.ping();
+    keepAlive();
+  }
+
+  /** What the transport's framing sends besides the ping to keep its client and proxies content. */
+  protected void keepAlive() {
   }
 
   @Override

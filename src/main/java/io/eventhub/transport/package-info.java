@@ -5,7 +5,11 @@
  * {@code /eventbus/<server>/<session>/websocket}, the one browsers use) and
  * {@link io.eventhub.transport.SockJsSessionConnection} (the SockJS fallbacks: xhr-streaming,
  * xhr-polling, eventsource, htmlfile, jsonp). {@link io.eventhub.transport.Transports} is the entry point. The two
- * WebSocket types share {@code WebSocketConnection}: the hub's own writes, and a close that lets go.
+ * WebSocket types share {@code WebSocketConnection}: the hub's own writes, a close that lets go, and
+ * the heartbeat: a WebSocket ping on both (plus SockJS's {@code h}), and a client that has sent nothing,
+ * not even a pong, for {@code http.idleTimeoutSeconds} is taken for cut off and aborted. The HTTP idle
+ * timer alone cannot see that: the hub's pings count as activity, and they land in the kernel's
+ * buffers whether anyone reads them or not.
  *
  * <p>The SockJS websocket transport is framed here, not by vertx-web ({@code o}, {@code h},
  * {@code a[...]}, {@code c[code,"reason"]}), so that every socket can receive the same pre-built bytes

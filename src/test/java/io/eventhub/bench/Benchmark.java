@@ -40,6 +40,10 @@ public final class Benchmark {
   private static JsonObject database;
 
   public static void main(String[] args) throws Exception {
+    if (Boolean.getBoolean("bench.history")) {
+      HistoryBench.main(args); // -Dbench.history=true: history on and off instead (HistoryBench)
+      return;
+    }
     if (args.length > 0) {
       seconds = Integer.parseInt(args[0]);
     }

@@ -219,6 +219,14 @@ class HistoryTest {
     JsonObject gone = get("?address=" + address + "&since=nope:1", 410);
     assertEquals("history_unavailable", gone.getString("error"));
     assertEquals(last, gone.getString("position"));
+    String trimmed = publish("test.short.api", 0).getString("position");
+    String shortLast = trimmed;
+    for (int i = 1; i <= 6; i++) {
+      shortLast = publish("test.short.api", i).getString("position");
+    }
+    JsonObject cut = get("?address=test.short.api&since=" + trimmed, 410);
+    assertEquals("history_unavailable", cut.getString("error"), "a trimmed position is gone too");
+    assertEquals(shortLast, cut.getString("position"));
     get("?address=test.plain", 404);
     assertEquals(401, web.get(hub.port(), "127.0.0.1", "/api/history?address=" + address).send().await().statusCode());
   }
@@ -246,7 +254,7 @@ class HistoryTest {
     assertEquals(unavailable + 1, count(registry, "eventhub.history.recoveries", "unavailable"));
     assertEquals(replayed + 2, count(registry, "eventhub.history.replayed", null));
     assertEquals(stored + 3, count(registry, "eventhub.history.stored", null));
-    assertTrue(registry.get("eventhub.history.read").timer().count() >= 2);
+    assertTrue(registry.get("eventhub.history.read.duration").timer().count() >= 2);
   }
 
   private static double count(io.micrometer.core.instrument.MeterRegistry registry, String name, String outcome) {

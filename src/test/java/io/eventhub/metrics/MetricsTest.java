@@ -48,6 +48,9 @@ class MetricsTest {
         .put("auth", new JsonObject().put("mode", "session").put("revalidateSeconds", 0))
         .put("database", db.hubConfig())
         .put("metrics", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+        // A hub that keeps history exports its meters from the start, before anything is stored.
+        .put("history", new JsonObject().put("streams", new JsonArray().add(new JsonObject()
+            .put("pattern", "demo.stream.*").put("size", 10).put("ttlSeconds", 60))))
         .put("bridge", new JsonObject().put("permissions", new JsonObject()
             .put("subscribe", List.of("demo.*")).put("publish", List.of("demo.*")))));
   }
