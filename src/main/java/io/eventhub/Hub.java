@@ -24,6 +24,10 @@ import io.eventhub.http.HubServerVerticle;
 import io.eventhub.http.StaticAssets;
 import io.eventhub.metrics.HubMetrics;
 import io.eventhub.metrics.Metrics;
+import io.eventhub.presence.HazelcastPresence;
+import io.eventhub.presence.MemoryPresence;
+import io.eventhub.presence.Presence;
+import io.eventhub.presence.PresenceHome;
 import io.eventhub.transport.Transports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -86,9 +90,10 @@ public final class Hub {
     Publisher publisher = new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics, lag, history);
     FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(), lag, history);
     Handover handover = new Handover(vertx.eventBus(), fanOut, metrics, config.shutdown().effectiveHandoverSeconds());
+    Presence presence = new Presence(vertx, config.presence(), presenceHome(vertx, config), publisher, metrics);
     // The bridge: every client connection's protocol, permissions and limits over that delivery path.
     this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics,
-        config.http().maxConnectionsPerUser(), config.http().maxConnectionsPerAddress()));
+        config.http().maxConnectionsPerUser(), config.http().maxConnectionsPerAddress()), presence);
     this.transports = new Transports(bridge);
     metrics.gauge("eventhub.cluster.members", "Hub instances in the cluster (1: clustering off)", this::clusterMembers);
   }
@@ -108,6 +113,16 @@ public final class Hub {
             : new MemoryHistory(vertx, config.history()), metrics);
     BusPositions.install(vertx.eventBus(), history);
     return history;
+  }
+
+  /**
+   * The one home of presence, chosen here like history's: in Hazelcast when clustered (every member
+   * sees one presence), else in memory; without presence.patterns it is never written.
+   */
+  private static PresenceHome presenceHome(Vertx vertx, HubConfig config) {
+    return config.presence().enabled() && vertx instanceof VertxInternal internal
+        && internal.clusterManager() instanceof HazelcastClusterManager hz
+        ? new HazelcastPresence(vertx, hz.getHazelcastInstance()) : new MemoryPresence();
   }
 
   /** Builds Vert.x with metrics and starts a hub on it; on failure nothing is left running. */

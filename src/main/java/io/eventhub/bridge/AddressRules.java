@@ -2,6 +2,7 @@ package io.eventhub.bridge;
 
 import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
+import io.eventhub.presence.Presence;
 import io.eventhub.protocol.AddressGlob;
 
 import java.util.ArrayList;
@@ -73,7 +74,15 @@ public final class AddressRules {
     }
   }
 
+  /**
+   * {@code $presence:A} (the joins and leaves of A) is open to whoever may subscribe to A; it is the
+   * only {@code $} address a client may subscribe to.
+   */
   public boolean maySubscribe(String address) {
+    if (address.startsWith(Presence.STREAM_PREFIX)) {
+      String watched = address.substring(Presence.STREAM_PREFIX.length());
+      return !watched.startsWith(Presence.SNAPSHOT_ADDRESS) && maySubscribe(watched);
+    }
     return !reserved(address) && matches(subscribe, address);
   }
 
@@ -86,11 +95,11 @@ public final class AddressRules {
   }
 
   /**
-   * {@code hub.*} carries the hub's own control messages (session revocation ids): clients can never
-   * use it, whatever the patterns say.
+   * {@code hub.*} carries the hub's own control messages (session revocation ids), {@code $...} the
+   * hub's presence events: clients can never publish or send there, whatever the patterns say.
    */
   static boolean reserved(String address) {
-    return address.startsWith(RESERVED_PREFIX);
+    return address.startsWith(RESERVED_PREFIX) || address.startsWith(Presence.SNAPSHOT_ADDRESS);
   }
 
   public static final String RESERVED_PREFIX = "hub.";

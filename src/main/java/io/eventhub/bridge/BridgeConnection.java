@@ -200,11 +200,11 @@ public abstract class BridgeConnection implements Subscriber {
       subscriptions.add(address);
       History history = bridge.publisher().history();
       if (since == null || history.streamOf(address) == null) {
-        return bridge.fanOut().subscribe(address, this);
+        return bridge.subscribe(address, this);
       }
       recovery = recovery == null ? new Recovery(bridge.metrics()) : recovery;
       recovery.begin(address);
-      return bridge.fanOut().subscribe(address, this)
+      return bridge.subscribe(address, this)
           .compose(v -> Recovery.read(history, address, since))
           .andThen(read -> context.runOnContext(v -> recovered(address, read.succeeded() ? read.result() : null)))
           .mapEmpty();
@@ -253,7 +253,7 @@ public abstract class BridgeConnection implements Subscriber {
       if (recovery != null) {
         recovery.cancel(address);
       }
-      bridge.fanOut().unsubscribe(address, this);
+      bridge.unsubscribe(address, this);
     }
   }
 
@@ -385,7 +385,7 @@ public abstract class BridgeConnection implements Subscriber {
     }
     closed = true;
     for (String address : subscriptions) {
-      bridge.fanOut().unsubscribe(address, this);
+      bridge.unsubscribe(address, this);
     }
     subscriptions.clear();
     if (pointToPoint != null) {

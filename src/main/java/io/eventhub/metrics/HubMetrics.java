@@ -188,6 +188,16 @@ public final class HubMetrics {
         .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
+  /** A presence event sent to {@code $presence:} subscribers: join or leave (both counted from zero). */
+  public void presenceEvent(String event) {
+    counter("eventhub.presence.events", "Presence join and leave events sent, by event", "event", event).increment();
+  }
+
+  /** One write of this instance's presence counts of an address to where presence is kept. */
+  public void presenceWrite() {
+    counter("eventhub.presence.writes", "Writes of presence counts (one per address per flush)", "home", "any").increment();
+  }
+
   public static long epochMicros() {
     java.time.Instant now = java.time.Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
