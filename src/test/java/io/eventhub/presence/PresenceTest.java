@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that keeps a reconnect quiet; snapshots over the bridge and the API; who may see what.
  */
 class PresenceTest {
-  static final int GRACE_SECONDS = 1;
+  static final int GRACE_SECONDS = 2;
+  static final long RECONNECT_DELAY_MILLIS = 500;
   static final int MAX_USERS = 3;
   static TestHub hub;
 
@@ -100,6 +101,8 @@ class PresenceTest {
       BridgeClient client = subscribed(43, "room.b");
       assertEquals(event("join", "43", 1), nextEvent(watcher, Duration.ofSeconds(5)));
       client.close();
+      // A client's reconnect takes a while (its backoff): longer than a flush, shorter than the grace.
+      Thread.sleep(RECONNECT_DELAY_MILLIS);
       client = subscribed(43, "room.b");
       // Past the grace: a leave would have been sent by now.
       Thread.sleep(Duration.ofSeconds(GRACE_SECONDS).toMillis() + 500);
