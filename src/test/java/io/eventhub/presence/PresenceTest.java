@@ -1,7 +1,9 @@
 package io.eventhub.presence;
 
 import io.eventhub.testing.BridgeClient;
+import io.eventhub.testing.Await;
 import io.eventhub.testing.Credentials;
+import io.eventhub.testing.NodeScript;
 import io.eventhub.testing.Scrape;
 import io.eventhub.testing.TestDatabase;
 import io.eventhub.testing.TestHub;
@@ -210,6 +212,25 @@ class PresenceTest {
       io.eventhub.testing.Await.until("both counted", Duration.ofSeconds(5),
           () -> ask(two, "demo.lobby").getJsonObject("body").equals(expected));
       assertEquals(0, one.syncSkippingEvents(), "no join for anonymous connections");
+    }
+  }
+
+  @Test
+  @DisplayName("the hosted client: onPresence streams joins and leaves, presence() answers snapshots or rejects")
+  void hostedClient() {
+    try (NodeScript node = NodeScript.start("hosted-presence.js", hub.baseUrl(), session(40), "room.h")) {
+      node.expect("open");
+      Await.until("the client watches", Duration.ofSeconds(10),
+          () -> hub.hub().bridge().fanOut().subscriberCount("$presence:room.h") == 1);
+      try (BridgeClient user = subscribed(41, "room.h")) {
+        assertEquals("presence " + event("join", "41", 1).encode(), node.next(Duration.ofSeconds(10)));
+        node.tell("snapshot room.h");
+        assertEquals("snapshot " + new JsonObject().put("address", "room.h").put("connections", 1).put("userCount", 1)
+            .put("users", new JsonArray().add(user("41", 1))).encode(), node.next(Duration.ofSeconds(10)));
+        node.tell("snapshot secret.41");
+        assertEquals("refused access_denied", node.next(Duration.ofSeconds(10)));
+      }
+      assertEquals("presence " + event("leave", "41", 0).encode(), node.next(Duration.ofSeconds(10)));
     }
   }
 
