@@ -188,14 +188,29 @@ public final class HubMetrics {
         .record(System.nanoTime() - startNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
-  /** A presence event sent to {@code $presence:} subscribers: join or leave (both counted from zero). */
+  /** A presence event sent to {@code $presence:} subscribers: join or leave. */
   public void presenceEvent(String event) {
-    counter("eventhub.presence.events", "Presence join and leave events sent, by event", "event", event).increment();
+    presenceEvents(event).increment();
   }
 
   /** One write of this instance's presence counts of an address to where presence is kept. */
   public void presenceWrite() {
-    counter("eventhub.presence.writes", "Writes of presence counts (one per address per flush)", "home", "any").increment();
+    presenceWrites().increment();
+  }
+
+  /** The presence counters from zero, when presence is on, so that rates work before the first join. */
+  public void registerPresence() {
+    presenceEvents("join");
+    presenceEvents("leave");
+    presenceWrites();
+  }
+
+  private Counter presenceEvents(String event) {
+    return counter("eventhub.presence.events", "Presence join and leave events sent, by event", "event", event);
+  }
+
+  private Counter presenceWrites() {
+    return counter("eventhub.presence.writes", "Writes of presence counts (one per address per flush)", "home", "any");
   }
 
   public static long epochMicros() {

@@ -68,8 +68,7 @@ public final class Presence {
       metrics.gauge("eventhub.presence.users", "Users present on tracked addresses through this instance (one per address and user)",
           this::users);
       metrics.gauge("eventhub.presence.addresses", "Tracked addresses with connections on this instance", this::addresses);
-      metrics.presenceEvent("join");
-      metrics.presenceEvent("leave");
+      metrics.registerPresence();
     }
   }
 
