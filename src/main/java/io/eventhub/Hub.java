@@ -53,6 +53,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *                                                 │ subscribe                 │ publish
  *  clustered event bus ── delivery.FanOut ────────┘     delivery.Publisher ──┘── publish.PublishApi
  *   (one consumer per address per instance, one encode per event; delivery.Handover on drain)
+ *  bridge subscriptions of tracked addresses ── presence.Presence (per user, cluster-wide; $presence:A)
  * </pre>
  */
 public final class Hub {
