@@ -7,6 +7,7 @@ import io.eventhub.protocol.AddressGlob;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -19,14 +20,23 @@ public final class AddressRules {
   private final List<Pattern> subscribe;
   private final List<Pattern> publish;
   private final List<Pattern> send;
+  /** Whether presence tracks an address: {@code $presence:A} of an untracked A is refused, not left silent. */
+  private final Predicate<String> tracked;
 
-  private AddressRules(List<Pattern> subscribe, List<Pattern> publish, List<Pattern> send) {
+  private AddressRules(List<Pattern> subscribe, List<Pattern> publish, List<Pattern> send, Predicate<String> tracked) {
     this.subscribe = subscribe;
     this.publish = publish;
     this.send = send;
+    this.tracked = tracked;
   }
 
+  /** The rules without presence: every {@code $presence:} address is refused. */
   public static AddressRules of(HubConfig.Permissions permissions, Identity identity) {
+    return of(permissions, identity, address -> false);
+  }
+
+  /** {@code tracked}: the addresses presence tracks ({@code presence.patterns}). */
+  public static AddressRules of(HubConfig.Permissions permissions, Identity identity, Predicate<String> tracked) {
     Compiled compiled = lastCompiled;
     if (compiled == null || compiled.permissions() != permissions) {
       compiled = new Compiled(permissions, Template.of(permissions.subscribe()), Template.of(permissions.publish()),
@@ -34,7 +44,7 @@ public final class AddressRules {
       lastCompiled = compiled;
     }
     return new AddressRules(compiled.subscribe().patterns(identity), compiled.publish().patterns(identity),
-        compiled.send().patterns(identity));
+        compiled.send().patterns(identity), tracked);
   }
 
   /**
@@ -75,13 +85,13 @@ public final class AddressRules {
   }
 
   /**
-   * {@code $presence:A} (the joins and leaves of A) is open to whoever may subscribe to A; it is the
-   * only {@code $} address a client may subscribe to.
+   * {@code $presence:A} (the joins and leaves of A) is open to whoever may subscribe to A, when
+   * presence tracks A; it is the only {@code $} address a client may subscribe to.
    */
   public boolean maySubscribe(String address) {
     if (address.startsWith(Presence.STREAM_PREFIX)) {
       String watched = address.substring(Presence.STREAM_PREFIX.length());
-      return !watched.startsWith(Presence.SNAPSHOT_ADDRESS) && maySubscribe(watched);
+      return !watched.startsWith(Presence.SNAPSHOT_ADDRESS) && tracked.test(watched) && maySubscribe(watched);
     }
     return !reserved(address) && matches(subscribe, address);
   }

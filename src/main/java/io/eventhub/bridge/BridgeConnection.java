@@ -59,7 +59,7 @@ public abstract class BridgeConnection implements Subscriber {
     this.identity = auth.identity();
     this.sessionId = auth.sessionId();
     this.clientAddress = auth.clientAddress();
-    this.rules = AddressRules.of(limits.permissions(), identity);
+    this.rules = AddressRules.of(limits.permissions(), identity, bridge.presence()::tracks);
     this.transport = transport;
     this.inbound = new InboundLimits(limits.maxFrameBytes(), limits.maxMessagesPerSecond());
   }

@@ -25,11 +25,12 @@ class AddressRulesTest {
   }
 
   @org.junit.jupiter.api.Test
-  @DisplayName("$presence:A is open to subscribers of A only; $presence names are never publishable or sendable, even under **")
+  @DisplayName("$presence:A is open to subscribers of A only, when tracked; $presence names are never publishable or sendable, even under **")
   void presenceAddresses() {
     AddressRules rules = AddressRules.of(new HubConfig.Permissions(List.of("room.*", "user.{userId}"), List.of("**", "*"),
-        List.of("**")), new Identity("7", Set.of()));
+        List.of("**")), new Identity("7", Set.of()), address -> !address.equals("room.untracked"));
     assertEquals(true, rules.maySubscribe("$presence:room.a"));
+    assertEquals(false, rules.maySubscribe("$presence:room.untracked"), "nothing would ever come: refused");
     assertEquals(true, rules.maySubscribe("$presence:user.7"));
     assertEquals(false, rules.maySubscribe("$presence:user.8"));
     assertEquals(false, rules.maySubscribe("$presence:secret"));

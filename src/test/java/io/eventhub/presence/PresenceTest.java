@@ -172,6 +172,9 @@ class PresenceTest {
 
       JsonObject untracked = ask(client, "demo.x");
       assertEquals(404, untracked.getInteger("failureCode"), untracked.encode());
+      client.register("$presence:demo.x");
+      JsonObject neverAnything = client.next();
+      assertEquals("access_denied", neverAnything.getString("body"), "untracked: refused, not silent: " + neverAnything.encode());
     }
     assertEquals(401, io.eventhub.testing.Presences.api(hub.port(), "room.a", null).statusCode());
     assertEquals(400, io.eventhub.testing.Presences.api(hub.port(), null, TestHub.TOKEN).statusCode());
