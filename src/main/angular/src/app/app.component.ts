@@ -1,5 +1,6 @@
 import { Component, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { EMPTY, catchError, filter, switchMap } from 'rxjs';
 import { EventHubService } from './event-hub.service';
 
 /** Keeps a long-running page's memory flat. */
@@ -10,7 +11,10 @@ interface ShownEvent {
   text: string;
 }
 
-/** The example: connection state, the events on demo.news, and a field that publishes there. */
+/**
+ * The example: connection state, the events on demo.news, a field that publishes there, and who is
+ * reading it (when the hub's presence.patterns track demo.news).
+ */
 @Component({
   selector: 'app-root',
   templateUrl: './app.component.html',
@@ -23,6 +27,8 @@ export class AppComponent {
   protected readonly state = toSignal(this.hub.state$, { requireSync: true });
   protected readonly fatal = toSignal(this.hub.fatal$, { requireSync: true });
   protected readonly events = signal<ShownEvent[]>([]);
+  /** User ids present on demo.news: the snapshot on each (re)connect, then the joins and leaves. */
+  protected readonly present = signal<string[]>([]);
 
   constructor() {
     this.hub
@@ -32,6 +38,20 @@ export class AppComponent {
         const shown = { id: ++this.received, text: describe(body) };
         this.events.update((events) => [...events.slice(1 - MAX_EVENTS), shown]);
       });
+    this.hub
+      .presenceEvents('demo.news')
+      .pipe(takeUntilDestroyed())
+      .subscribe((e) =>
+        this.present.update((users) => (e.event === 'join' ? union(users, [e.userId]) : users.filter((u) => u !== e.userId))),
+      );
+    this.hub.state$
+      .pipe(
+        filter((state) => state === 'open'),
+        // A hub that does not track demo.news answers with an error: the page just shows nobody.
+        switchMap(() => this.hub.presence('demo.news').pipe(catchError(() => EMPTY))),
+        takeUntilDestroyed(),
+      )
+      .subscribe((snapshot) => this.present.update((users) => union(users, snapshot.users.map((u) => u.userId))));
     this.hub.connect();
   }
 
@@ -41,6 +61,10 @@ export class AppComponent {
     this.hub.publish('demo.news', { text });
     input.value = '';
   }
+}
+
+function union(users: string[], more: string[]): string[] {
+  return [...new Set([...users, ...more])].sort();
 }
 
 /** The demo's events are `{"text": ...}`; anything else is shown as JSON. */

@@ -95,6 +95,7 @@ class BrowserThroughApacheTest {
          "auth": {"mode": "session", "cookie": "PHPSESSID"},
          "database": %s,
          "bridge": {"permissions": {"subscribe": ["demo.*", "user.{userId}.*"], "publish": ["demo.*"], "send": []}},
+         "presence": {"patterns": ["demo.news"]},
          "publish": {"token": "%s"},
          "shutdown": {"drainSeconds": 20, "handoverSeconds": 8}}""".formatted(port, hazelcastPort, members, db.hubConfig().encode(), TestHub.TOKEN);
   }
@@ -238,7 +239,7 @@ class BrowserThroughApacheTest {
   }
 
   @Test
-  @DisplayName("the Angular example page receives events and publishes through its service")
+  @DisplayName("the Angular example page receives events, publishes and shows who is present through its service")
   void angularExample() throws IOException {
     JsonObject result = scenario(browser(), "angular");
     assertEquals("open", result.getString("state"));
@@ -246,6 +247,7 @@ class BrowserThroughApacheTest {
     for (String text : List.of("angular event 1", "angular event 2", "angular event 3", "typed in angular")) {
       assertTrue(shown.stream().anyMatch(s -> s.contains(text)), text + " not in " + shown);
     }
+    assertEquals("7", result.getString("present"), "its own user, from the service's presence snapshot or join: " + result.encode());
   }
 
   @Test
