@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -176,6 +177,29 @@ class ClusterPresenceTest {
             .add(new JsonObject().put("userId", "68").put("connections", 1)), api(1, "room.z").getJsonArray("users"));
       } finally {
         staying.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("a rolling restart (SIGTERM, drain, the client back on a survivor within the grace) neither leaves nor joins")
+  void rollingRestart() throws InterruptedException {
+    try (BridgeClient watcher = as(60, 0)) {
+      watch(watcher, "room.r");
+      BridgeClient drained = subscribed(69, 1, "room.r");
+      assertEquals(event("join", "69", 1), nextEvent(watcher, EVENT));
+      hubs[1].terminate();
+      assertEquals(4000, drained.awaitClose().code(), "told to reconnect");
+      Thread.sleep(RECONNECT_DELAY_MILLIS);
+      try (BridgeClient back = subscribed(69, 0, "room.r")) {
+        hubs[1].waitFor();
+        // The survivors have seen it leave (and pruned what it counted).
+        List<HubProcess> alive = Arrays.stream(hubs).filter(hub -> hub.process().isAlive()).toList();
+        HubProcess.awaitCluster(alive.size(), alive);
+        try (BridgeClient later = subscribed(68, 0, "room.r")) {
+          assertEquals(event("join", "68", 2), nextEvent(watcher, EVENT), "no leave or join of 69 before");
+        }
       }
     }
   }
