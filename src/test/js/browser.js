@@ -151,9 +151,11 @@ async function angular(browser) {
     await page.waitForFunction(
       () => Array.from(document.querySelectorAll('#events li')).some((li) => li.textContent.includes('typed in angular')),
       null, { timeout: TIMEOUT });
+    // Presence through the service: its own user, from the snapshot or its join.
+    await page.waitForFunction(() => /\d/.test(document.getElementById('present')?.textContent ?? ''), null, { timeout: TIMEOUT });
     return {
       scenario: 'angular', state: await text(page, 'state'), events: await texts(page, '#events li'),
-      published: events, screenshot: await shot(page, 'angular'),
+      published: events, present: await text(page, 'present'), screenshot: await shot(page, 'angular'),
     };
   } catch (e) {
     await shot(page, 'angular-failed').catch(() => {});

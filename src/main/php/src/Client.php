@@ -148,9 +148,12 @@ final class Client
     }
 
     /**
-     * Who is subscribed to a presence address.
+     * Who is subscribed to an address the hub tracks (its presence.patterns), across the cluster: the
+     * connections, and the users with theirs (none listed, and countsOnly true, past presence.maxUsers).
+     * An address that is not tracked: UnexpectedResponseException 404 not_tracked.
      *
-     * @return array{address: string, connections: int, users: list<array{userId: string, connections: int}>}
+     * @return array{address: string, connections: int, userCount: int,
+     *     users: list<array{userId: string, connections: int}>, countsOnly?: bool}
      */
     public function presence(string $address): array
     {

@@ -272,18 +272,39 @@ final class ClientTest extends TestCase
         }
     }
 
-    public function testPresenceFollowsTheContractOrSaysTheHubLacksIt(): void
+    public function testPresenceListsTheUsersSubscribedAndSaysWhenAnAddressIsNotTracked(): void
     {
+        $client = Hub::client();
+        $browser = Hub::browser(self::$session);
+        Hub::subscribe($browser, 'demo.presence');
+        $present = ['address' => 'demo.presence', 'connections' => 1, 'userCount' => 1,
+            'users' => [['userId' => '7', 'connections' => 1]]];
+        self::assertSame($present, self::presenceUntil($client, $present), 'the browser\'s user is present');
+
+        $browser->close();
+        $gone = ['address' => 'demo.presence', 'connections' => 0, 'userCount' => 0, 'users' => []];
+        self::assertSame($gone, self::presenceUntil($client, $gone), 'and gone with its connection (no grace here)');
+
         try {
-            $answer = Hub::client()->presence('demo.news');
-            self::assertSame('demo.news', $answer['address']);
-            self::assertArrayHasKey('users', $answer);
+            $client->presence('demo.news');
+            self::fail('an address presence does not track was answered');
         } catch (UnexpectedResponseException $e) {
-            // A hub from before presence (this one, until it lands).
             self::assertSame(404, $e->getStatus(), $e->getMessage());
-            self::assertStringContainsString('/api/presence?address=demo.news', $e->getMessage());
-            self::assertStringContainsString('older version', $e->getMessage());
+            self::assertStringContainsString('not_tracked', $e->getMessage());
         }
+    }
+
+    /** The hub writes presence a moment after a subscription: asks until it answers $expected, at most 5 s. */
+    private static function presenceUntil(Client $client, array $expected): array
+    {
+        $deadline = microtime(true) + 5;
+        do {
+            $answer = $client->presence('demo.presence');
+            if ($answer === $expected || microtime(true) > $deadline) {
+                return $answer;
+            }
+            usleep(50_000);
+        } while (true);
     }
 
     /** A loopback port nothing listens on. */

@@ -8,6 +8,8 @@
  *   hub.on('fatal', function (e) { ... });  // 4401 / 4403 / 4009: log in again, do not retry
  *   hub.on('recovery', function (e) { if (!e.recovered) refetch(e.address); });
  *   hub.subscribe('user.7.notices', handler, {since: positionFromThePage});
+ *   hub.presence('room.7').then(function (p) { ... });  // {address, connections, userCount, users: [...]}
+ *   var stopWatching = hub.onPresence('room.7', function (e) { ... });  // {event: 'join'|'leave', userId, connections}
  *
  * Speaks the Vert.x event bus bridge protocol over SockJS. Reconnects with exponential backoff and
  * jitter, registers every subscription again after a reconnect, resumes without losing events when a
@@ -272,6 +274,23 @@
         reject(e);
       }
     });
+  };
+
+  /**
+   * Who is on address (one of the hub's presence.patterns), for the whole cluster: resolves with
+   * {address, connections, userCount, users: [{userId, connections}]} (users empty and countsOnly
+   * past the hub's presence.maxUsers); rejects with the err frame (access_denied, not tracked).
+   */
+  EventHub.prototype.presence = function (address) {
+    return this.send('$presence', {address: address}).then(function (reply) { return reply.body; });
+  };
+
+  /**
+   * Calls handler({event: 'join'|'leave', userId, connections}) as users join and leave address (per
+   * user, not per connection); returns a function that stops. Registered again after a reconnect.
+   */
+  EventHub.prototype.onPresence = function (address, handler) {
+    return this.subscribe('$presence:' + address, function (body) { handler(body); });
   };
 
   EventHub.prototype.failReplies = function (why) {

@@ -1,5 +1,6 @@
 import { Component, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
+import { EMPTY, catchError, filter, switchMap } from 'rxjs';
 import { EventHubRecovery, EventHubService } from './event-hub.service';
 
 /** Keeps a long-running page's memory flat. */
@@ -12,7 +13,8 @@ interface ShownEvent {
 
 /**
  * The example: connection state, the events on demo.news (or the address in `?address=`), what the
- * last reconnect recovered, and a field that publishes there.
+ * last reconnect recovered, a field that publishes there, and who is reading it (when the hub's
+ * presence.patterns track it).
  */
 @Component({
   selector: 'app-root',
@@ -28,6 +30,8 @@ export class AppComponent {
   protected readonly events = signal<ShownEvent[]>([]);
   protected readonly recovery = signal<EventHubRecovery | null>(null);
   protected readonly address = new URLSearchParams(location.search).get('address') || 'demo.news';
+  /** User ids present on the address: the snapshot on each (re)connect, then the joins and leaves. */
+  protected readonly present = signal<string[]>([]);
 
   constructor() {
     this.hub
@@ -39,6 +43,20 @@ export class AppComponent {
       });
     // An application would refetch its state from its back end when recovered is false.
     this.hub.recoveries$.pipe(takeUntilDestroyed()).subscribe((recovery) => this.recovery.set(recovery));
+    this.hub
+      .presenceEvents(this.address)
+      .pipe(takeUntilDestroyed())
+      .subscribe((e) =>
+        this.present.update((users) => (e.event === 'join' ? union(users, [e.userId]) : users.filter((u) => u !== e.userId))),
+      );
+    this.hub.state$
+      .pipe(
+        filter((state) => state === 'open'),
+        // A hub that does not track the address answers with an error: the page just shows nobody.
+        switchMap(() => this.hub.presence(this.address).pipe(catchError(() => EMPTY))),
+        takeUntilDestroyed(),
+      )
+      .subscribe((snapshot) => this.present.update((users) => union(users, snapshot.users.map((u) => u.userId))));
     this.hub.connect();
   }
 
@@ -48,6 +66,10 @@ export class AppComponent {
     this.hub.publish(this.address, { text });
     input.value = '';
   }
+}
+
+function union(users: string[], more: string[]): string[] {
+  return [...new Set([...users, ...more])].sort();
 }
 
 /** The demo's events are `{"text": ...}`; anything else is shown as JSON. */

@@ -52,6 +52,25 @@ export function provideEventHub(config: EventHubConfig): EnvironmentProviders {
   return makeEnvironmentProviders([{ provide: EVENT_HUB_CONFIG, useValue: config }]);
 }
 
+/**
+ * Who is on a tracked address (the hub's `presence.patterns`), for the whole cluster. Past the hub's
+ * `presence.maxUsers` users, `users` is empty and `countsOnly` true.
+ */
+export interface PresenceSnapshot {
+  address: string;
+  connections: number;
+  userCount: number;
+  users: { userId: string; connections: number }[];
+  countsOnly?: boolean;
+}
+
+/** A user's first connection to the address arrived (join) or their last one left (leave); `connections`: the address's. */
+export interface PresenceEvent {
+  event: 'join' | 'leave';
+  userId: string;
+  connections: number;
+}
+
 /** A refusal: `code` is the hub's error code (`access_denied`, `rate_limited`, ...) or TIMEOUT, DISCONNECTED, not_connected. */
 export class EventHubError extends Error {
   constructor(
@@ -236,6 +255,19 @@ export class EventHubService {
         (failure) => this.emit(() => subscriber.error(EventHubError.from(failure))),
       );
     });
+  }
+
+  /**
+   * Who is on address now: emits one snapshot, or errors with an EventHubError (`access_denied` when
+   * this user may not subscribe to the address; RECIPIENT_FAILURE when it is not tracked).
+   */
+  presence(address: string): Observable<PresenceSnapshot> {
+    return this.send<PresenceSnapshot>('$presence', { address });
+  }
+
+  /** Users joining and leaving address, per user (not per connection); shares one registration like on(). */
+  presenceEvents(address: string): Observable<PresenceEvent> {
+    return this.on<PresenceEvent>('$presence:' + address);
   }
 
   /** Closes for good (no reconnect) until connect() is called again. */

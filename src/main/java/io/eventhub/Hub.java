@@ -24,6 +24,10 @@ import io.eventhub.http.HubServerVerticle;
 import io.eventhub.http.StaticAssets;
 import io.eventhub.metrics.HubMetrics;
 import io.eventhub.metrics.Metrics;
+import io.eventhub.presence.HazelcastPresence;
+import io.eventhub.presence.MemoryPresence;
+import io.eventhub.presence.Presence;
+import io.eventhub.presence.PresenceHome;
 import io.eventhub.transport.SendQueues;
 import io.eventhub.transport.Transports;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -52,6 +56,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *                                                 │ subscribe                 │ publish
  *  clustered event bus ── delivery.FanOut ────────┘     delivery.Publisher ──┘── publish.PublishApi
  *   (one consumer per address per instance, one encode per event; delivery.Handover on drain)
+ *  bridge subscriptions of tracked addresses ── presence.Presence (per user, cluster-wide; $presence:A)
  * </pre>
  */
 public final class Hub {
@@ -95,9 +100,10 @@ public final class Hub {
     FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(),
         config.bridge().maxFlushIntervalMillis(), lag, history);
     Handover handover = new Handover(vertx.eventBus(), fanOut, metrics, config.shutdown().effectiveHandoverSeconds());
+    Presence presence = new Presence(vertx, config.presence(), presenceHome(vertx, config), publisher, metrics);
     // The bridge: every client connection's protocol, permissions and limits over that delivery path.
     this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics,
-        config.http().maxConnectionsPerUser(), config.http().maxConnectionsPerAddress()));
+        config.http().maxConnectionsPerUser(), config.http().maxConnectionsPerAddress()), presence);
     this.transports = new Transports(bridge, config.http().idleTimeoutSeconds());
     metrics.gauge("eventhub.outbound.waiting.bytes", "Bytes written to client sockets that wait in the kernel's send queues",
         lag::outboundWaitingBytes);
@@ -119,6 +125,16 @@ public final class Hub {
             : new MemoryHistory(vertx, config.history()), metrics);
     BusPositions.install(vertx.eventBus(), history);
     return history;
+  }
+
+  /**
+   * The one home of presence, chosen here like history's: in Hazelcast when clustered (every member
+   * sees one presence), else in memory; without presence.patterns it is never written.
+   */
+  private static PresenceHome presenceHome(Vertx vertx, HubConfig config) {
+    return config.presence().enabled() && vertx instanceof VertxInternal internal
+        && internal.clusterManager() instanceof HazelcastClusterManager hz
+        ? new HazelcastPresence(vertx, hz.getHazelcastInstance()) : new MemoryPresence();
   }
 
   /** Builds Vert.x with metrics and starts a hub on it; on failure nothing is left running. */

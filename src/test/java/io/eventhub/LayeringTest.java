@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LayeringTest {
   /** Lowest first; the root package ({@code Main}, {@code Hub}) wires them all and stands above. */
   private static final List<String> LAYERS = List.of(
-      "tls", "config", "cluster", "metrics", "database", "protocol", "history", "auth", "delivery", "publish",
+      "tls", "config", "cluster", "metrics", "database", "protocol", "history", "auth", "delivery", "presence", "publish",
       "bridge", "transport", "http", "doctor");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.eventhub\\.([a-z]+)\\.", Pattern.MULTILINE);
   private static final Path MAIN = Path.of("src/main/java/io/eventhub");

@@ -2,9 +2,11 @@ package io.eventhub.bridge;
 
 import io.eventhub.auth.Identity;
 import io.eventhub.config.HubConfig;
+import io.eventhub.presence.Presence;
 import io.eventhub.protocol.AddressMatcher;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Which addresses one connection may subscribe, publish and send to. A pattern is an exact address
@@ -16,20 +18,29 @@ import java.util.List;
 public final class AddressRules {
   private final Compiled compiled;
   private final String userId;
+  /** Whether presence tracks an address: {@code $presence:A} of an untracked A is refused, not left silent. */
+  private final Predicate<String> tracked;
 
-  private AddressRules(Compiled compiled, String userId) {
+  private AddressRules(Compiled compiled, String userId, Predicate<String> tracked) {
     this.compiled = compiled;
     this.userId = userId;
+    this.tracked = tracked;
   }
 
+  /** The rules without presence: every {@code $presence:} address is refused. */
   public static AddressRules of(HubConfig.Permissions permissions, Identity identity) {
+    return of(permissions, identity, address -> false);
+  }
+
+  /** {@code tracked}: the addresses presence tracks ({@code presence.patterns}). */
+  public static AddressRules of(HubConfig.Permissions permissions, Identity identity, Predicate<String> tracked) {
     Compiled compiled = lastCompiled;
     if (compiled == null || compiled.permissions() != permissions) {
       compiled = new Compiled(permissions, compile(permissions.subscribe()), compile(permissions.publish()),
           compile(permissions.send()));
       lastCompiled = compiled;
     }
-    return new AddressRules(compiled, identity.anonymous() ? null : identity.userId());
+    return new AddressRules(compiled, identity.anonymous() ? null : identity.userId(), tracked);
   }
 
   /** The permissions (configuration, fixed while the hub runs) compiled once; one entry, by identity. */
@@ -42,7 +53,15 @@ public final class AddressRules {
     return patterns.stream().map(AddressMatcher::of).toList();
   }
 
+  /**
+   * {@code $presence:A} (the joins and leaves of A) is open to whoever may subscribe to A, when
+   * presence tracks A; it is the only {@code $} address a client may subscribe to.
+   */
   public boolean maySubscribe(String address) {
+    if (address.startsWith(Presence.STREAM_PREFIX)) {
+      String watched = address.substring(Presence.STREAM_PREFIX.length());
+      return !watched.startsWith(Presence.SNAPSHOT_ADDRESS) && tracked.test(watched) && maySubscribe(watched);
+    }
     return !reserved(address) && matches(compiled.subscribe(), address);
   }
 
@@ -55,11 +74,11 @@ public final class AddressRules {
   }
 
   /**
-   * {@code hub.*} carries the hub's own control messages (session revocation ids): clients can never
-   * use it, whatever the patterns say.
+   * {@code hub.*} carries the hub's own control messages (session revocation ids), {@code $...} the
+   * hub's presence events: clients can never publish or send there, whatever the patterns say.
    */
   static boolean reserved(String address) {
-    return address.startsWith(RESERVED_PREFIX);
+    return address.startsWith(RESERVED_PREFIX) || address.startsWith(Presence.SNAPSHOT_ADDRESS);
   }
 
   public static final String RESERVED_PREFIX = "hub.";

@@ -5,6 +5,7 @@ import io.eventhub.delivery.FanOut;
 import io.eventhub.delivery.Handover;
 import io.eventhub.delivery.Publisher;
 import io.eventhub.metrics.HubMetrics;
+import io.eventhub.presence.Presence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
@@ -22,9 +23,10 @@ public final class Bridge {
   private final FanOut fanOut;
   private final Handover handover;
   private final Connections connections;
+  private final Presence presence;
 
   public Bridge(Vertx vertx, HubConfig.Bridge config, HubMetrics metrics, Publisher publisher, FanOut fanOut,
-                Handover handover, Connections connections) {
+                Handover handover, Connections connections, Presence presence) {
     this.vertx = vertx;
     this.config = config;
     this.metrics = metrics;
@@ -32,6 +34,7 @@ public final class Bridge {
     this.fanOut = fanOut;
     this.handover = handover;
     this.connections = connections;
+    this.presence = presence;
   }
 
   public Vertx vertx() {
@@ -64,6 +67,23 @@ public final class Bridge {
 
   public Connections connections() {
     return connections;
+  }
+
+  /** Who is subscribed to the tracked addresses, cluster-wide. */
+  public Presence presence() {
+    return presence;
+  }
+
+  /** A connection subscribes: the fan-out delivers to it, and presence counts it (on tracked addresses). */
+  Future<Void> subscribe(String address, BridgeConnection connection) {
+    presence.subscribed(address, connection.identity().userId());
+    return fanOut.subscribe(address, connection);
+  }
+
+  /** A connection's subscription ends (unregister or close). */
+  void unsubscribe(String address, BridgeConnection connection) {
+    fanOut.unsubscribe(address, connection);
+    presence.unsubscribed(address, connection.identity().userId());
   }
 
   /**

@@ -60,7 +60,7 @@ public abstract class BridgeConnection implements Subscriber {
     this.identity = auth.identity();
     this.sessionId = auth.sessionId();
     this.clientAddress = auth.clientAddress();
-    this.rules = AddressRules.of(limits.permissions(), identity);
+    this.rules = AddressRules.of(limits.permissions(), identity, bridge.presence()::tracks);
     this.transport = transport;
     this.inbound = new InboundLimits(limits.maxFrameBytes(), limits.maxMessagesPerSecond());
   }
@@ -203,11 +203,11 @@ public abstract class BridgeConnection implements Subscriber {
       subscriptions.add(address);
       History history = bridge.publisher().history();
       if (since == null || history.streamOf(address) == null) {
-        return bridge.fanOut().subscribe(address, this);
+        return bridge.subscribe(address, this);
       }
       recovery = recovery == null ? new Recovery(bridge.metrics()) : recovery;
       recovery.begin(address, ack);
-      return bridge.fanOut().subscribe(address, this)
+      return bridge.subscribe(address, this)
           .compose(v -> Recovery.read(history, address, since))
           .andThen(read -> context.runOnContext(v -> recovered(address, read.succeeded() ? read.result() : null)))
           .mapEmpty();
@@ -256,7 +256,7 @@ public abstract class BridgeConnection implements Subscriber {
       if (recovery != null) {
         recovery.cancel(address);
       }
-      bridge.fanOut().unsubscribe(address, this);
+      bridge.unsubscribe(address, this);
     }
   }
 
@@ -388,7 +388,7 @@ public abstract class BridgeConnection implements Subscriber {
     }
     closed = true;
     for (String address : subscriptions) {
-      bridge.fanOut().unsubscribe(address, this);
+      bridge.unsubscribe(address, this);
     }
     subscriptions.clear();
     if (pointToPoint != null) {

@@ -29,6 +29,10 @@ final class PointToPoint {
 
   /** A {@code send} frame: the reply to a message the client was sent, or a send the rules must allow. */
   void send(InboundFrame frame, AddressRules rules) {
+    if (PresenceQueries.handles(frame)) {
+      PresenceQueries.answer(connection, frame, rules);
+      return;
+    }
     Message<Object> awaitingReply = pending == null ? null : pending.take(frame.address());
     if (awaitingReply != null) {
       reply(awaitingReply, frame);

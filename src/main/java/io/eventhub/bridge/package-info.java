@@ -17,12 +17,15 @@
  * parts each have a class: {@code PointToPoint} (sends, requests and replies both ways),
  * {@code InboundLimits} (frame size and rate), {@code Recovery} (history replay on register with
  * {@code since}; with header {@code ack} too, a {@code recovered} frame ahead of the replay, so that a
- * client learns it missed nothing even when nothing is replayed), and {@code Resumption} (taking over
- * what a drained instance kept for it).
+ * client learns it missed nothing even when nothing is replayed), {@code Resumption} (taking over
+ * what a drained instance kept for it) and {@code PresenceQueries} (snapshots asked by a send to
+ * {@code $presence}). Every subscription made or ended goes through {@link io.eventhub.bridge.Bridge},
+ * which tells the fan-out and presence alike.
  *
  * <p>{@link io.eventhub.bridge.AddressRules}: exact addresses, {@code *} within one dot-separated
  * segment, {@code **} across dots, {@code {userId}} replaced by the connection's user id. For an
  * anonymous connection a {@code {userId}} pattern matches nothing, so a missing identity can never widen
- * access; addresses under {@code hub.} are the hub's own and never open to clients' publish or send.
+ * access; addresses under {@code hub.} and {@code $presence} are the hub's own and never open to
+ * clients' publish or send. {@code $presence:A} may be subscribed by whoever may subscribe to A.
  */
 package io.eventhub.bridge;

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * of the hub receives the section it needs.
  */
 public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database database, Bridge bridge, Publish publish, Metrics metrics,
-                        Shutdown shutdown, History history) {
+                        Shutdown shutdown, History history, Presence presence) {
 
   /**
    * The client-facing HTTP server. {@code instances} is the number of server verticles.
@@ -173,6 +173,21 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
   /** {@code pattern} as in permissions ({@code *}, {@code **}; {@code {userId}} stands for one segment). */
   public record Stream(String pattern, int size, int ttlSeconds) {}
 
+  /**
+   * Who is subscribed where: the subscribers of addresses matching {@code patterns} (as in permissions)
+   * are tracked per user across the cluster; past {@code maxUsers} users on one address, presence
+   * reports counts only. A user's last connection leaving is reported {@code graceSeconds} later,
+   * unless the user is back by then (a reconnect, a rolling restart): no leave+join flap.
+   */
+  public record Presence(List<String> patterns, int maxUsers, int graceSeconds) {
+    public boolean enabled() {
+      return !patterns.isEmpty();
+    }
+  }
+
+  static final int MAX_PRESENCE_USERS = 1_000_000;
+  static final int MAX_PRESENCE_GRACE_SECONDS = 3600;
+
   static final int MAX_STREAM_SIZE = 100_000;
   static final int MAX_STREAM_TTL_SECONDS = 30 * 86_400;
 
@@ -245,7 +260,9 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
     }
     Metrics metrics = new Metrics(in.bool("metrics.enabled"), in.string("metrics.host"), in.intIn("metrics.port", -1, 65535));
     Shutdown shutdown = new Shutdown(in.intIn("shutdown.drainSeconds", 0, 3600), in.intIn("shutdown.handoverSeconds", 0, 3600));
-    return new HubConfig(http, tls, cluster, auth, database, bridge, publish, metrics, shutdown, readHistory(in));
+    Presence presence = new Presence(in.addressPatterns("presence.patterns"),
+        in.intIn("presence.maxUsers", 0, MAX_PRESENCE_USERS), in.intIn("presence.graceSeconds", 0, MAX_PRESENCE_GRACE_SECONDS));
+    return new HubConfig(http, tls, cluster, auth, database, bridge, publish, metrics, shutdown, readHistory(in), presence);
   }
 
   private static History readHistory(ConfigReader in) {

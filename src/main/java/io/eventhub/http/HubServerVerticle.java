@@ -78,7 +78,7 @@ public final class HubServerVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(health.liveness()));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(health.readiness()));
-    new PublishApi(config.publish(), bridge.publisher()).mount(router);
+    new PublishApi(config.publish(), bridge.publisher(), bridge.presence()).mount(router);
     if (config.metrics().enabled() && !config.metrics().separatePort()) {
       router.get(METRICS).handler(PrometheusScrapingHandler.create(registry));
     }

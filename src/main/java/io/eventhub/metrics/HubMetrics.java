@@ -215,6 +215,31 @@ public final class HubMetrics {
         "History read time (recoveries, gap fills, GET /api/history)"));
   }
 
+  /** A presence event sent to {@code $presence:} subscribers: join or leave. */
+  public void presenceEvent(String event) {
+    presenceEvents(event).increment();
+  }
+
+  /** One write of this instance's presence counts of an address to where presence is kept. */
+  public void presenceWrite() {
+    presenceWrites().increment();
+  }
+
+  /** The presence counters from zero, when presence is on, so that rates work before the first join. */
+  public void registerPresence() {
+    presenceEvents("join");
+    presenceEvents("leave");
+    presenceWrites();
+  }
+
+  private Counter presenceEvents(String event) {
+    return counter("eventhub.presence.events", "Presence join and leave events sent, by event", "event", event);
+  }
+
+  private Counter presenceWrites() {
+    return counter("eventhub.presence.writes", "Writes of presence counts (one per address per flush)", "home", "any");
+  }
+
   public static long epochMicros() {
     java.time.Instant now = java.time.Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;

@@ -2,6 +2,7 @@ package io.eventhub.publish;
 
 import io.eventhub.config.HubConfig;
 import io.eventhub.delivery.Publisher;
+import io.eventhub.presence.Presence;
 import io.eventhub.protocol.InboundFrame;
 import io.eventhub.protocol.JsonErrors;
 import io.vertx.core.Future;
@@ -24,7 +25,7 @@ import java.util.List;
  * {@code [event, ...]}, bearer-token authenticated. A batch is checked whole before any of it is
  * published, so a bad item never leaves the others half sent. The answer holds the position of each
  * event of a stream address ({@code position}, or {@code positions} for a batch, null for the others);
- * {@code GET /api/history} is served with the same token.
+ * {@code GET /api/history} and {@code GET /api/presence} are served with the same token.
  */
 public final class PublishApi {
   public static final String PATH = "/api/publish";
@@ -32,10 +33,12 @@ public final class PublishApi {
   private final HubConfig.Publish config;
   private final Publisher publisher;
   private final byte[] token;
+  private final Presence presence;
 
-  public PublishApi(HubConfig.Publish config, Publisher publisher) {
+  public PublishApi(HubConfig.Publish config, Publisher publisher, Presence presence) {
     this.config = config;
     this.publisher = publisher;
+    this.presence = presence;
     this.token = ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
   }
 
@@ -43,6 +46,7 @@ public final class PublishApi {
     // Its own route so that the token is checked before any body is buffered.
     router.post(PATH).handler(this::authenticate);
     router.get(HistoryApi.PATH).handler(this::authenticate).handler(new HistoryApi(publisher.history())::get);
+    router.get(PresenceApi.PATH).handler(this::authenticate).handler(new PresenceApi(presence)::get);
     router.post(PATH)
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
         .handler(this::publish)
@@ -156,6 +160,10 @@ public final class PublishApi {
     }
     if (!(address instanceof String a) || a.length() > InboundFrame.MAX_ADDRESS_LENGTH) {
       return Problem.invalid(where + "address must be a string of at most " + InboundFrame.MAX_ADDRESS_LENGTH + " characters");
+    }
+    if (a.startsWith(Presence.SNAPSHOT_ADDRESS)) {
+      // Presence events are the hub's word alone: nobody may forge a join or a leave.
+      return Problem.invalid(where + "address " + a + " is the hub's own (presence)");
     }
     DeliveryOptions options = new DeliveryOptions();
     Object headers = item.getValue("headers");

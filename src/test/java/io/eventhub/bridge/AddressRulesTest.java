@@ -25,6 +25,23 @@ class AddressRulesTest {
   }
 
   @org.junit.jupiter.api.Test
+  @DisplayName("$presence:A is open to subscribers of A only, when tracked; $presence names are never publishable or sendable, even under **")
+  void presenceAddresses() {
+    AddressRules rules = AddressRules.of(new HubConfig.Permissions(List.of("room.*", "user.{userId}"), List.of("**", "*"),
+        List.of("**")), new Identity("7", Set.of()), address -> !address.equals("room.untracked"));
+    assertEquals(true, rules.maySubscribe("$presence:room.a"));
+    assertEquals(false, rules.maySubscribe("$presence:room.untracked"), "nothing would ever come: refused");
+    assertEquals(true, rules.maySubscribe("$presence:user.7"));
+    assertEquals(false, rules.maySubscribe("$presence:user.8"));
+    assertEquals(false, rules.maySubscribe("$presence:secret"));
+    assertEquals(false, rules.maySubscribe("$presence:$presence:room.a"));
+    assertEquals(false, rules.mayPublish("$presence:room.a"));
+    assertEquals(false, rules.mayPublish("$presence"));
+    assertEquals(false, rules.maySend("$presence:room.a"));
+    assertEquals(true, rules.mayPublish("room.a"));
+  }
+
+  @org.junit.jupiter.api.Test
   @DisplayName("one configuration, compiled once, still gives each user their own {userId} patterns")
   void sharedPermissionsPerUser() {
     HubConfig.Permissions permissions = new HubConfig.Permissions(List.of("news.*", "user.{userId}.*"), List.of(), List.of());

@@ -174,4 +174,23 @@ class ConfigLoaderTest {
     assertEquals(40, config.bridge().maxFlushIntervalMillis());
     assertEquals(10, config.bridge().flushIntervalMillis());
   }
+
+  @Test
+  @DisplayName("presence: off by default; patterns, bound and grace from the file or HUB_PRESENCE_*; bad values named by key")
+  void presence() {
+    HubConfig.Presence defaults = TestHub.load(new JsonObject(), Map.of()).config().presence();
+    assertTrue(!defaults.enabled(), "no address is tracked unless configured");
+    assertEquals(5, defaults.graceSeconds());
+    HubConfig.Presence fromEnv = TestHub.load(new JsonObject(), Map.of(
+        "HUB_PRESENCE_PATTERNS", "room.*, ticket.{userId}.view",
+        "HUB_PRESENCE_MAX_USERS", "50",
+        "HUB_PRESENCE_GRACE_SECONDS", "0")).config().presence();
+    assertEquals(new HubConfig.Presence(List.of("room.*", "ticket.{userId}.view"), 50, 0), fromEnv);
+    List<String> problems = problems(new JsonObject().put("presence", new JsonObject()
+        .put("patterns", List.of("room.*", "$presence:room")).put("maxUsers", -1).put("graceSeconds", 86_400)), Map.of());
+    assertEquals(3, problems.size(), problems.toString());
+    assertTrue(problems.get(0).startsWith("presence.patterns: pattern \"$presence:room\" may hold only"), problems.toString());
+    assertTrue(problems.get(1).startsWith("presence.maxUsers: "), problems.toString());
+    assertTrue(problems.get(2).startsWith("presence.graceSeconds: "), problems.toString());
+  }
 }

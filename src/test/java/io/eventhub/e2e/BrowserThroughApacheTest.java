@@ -100,6 +100,7 @@ class BrowserThroughApacheTest {
          "bridge": {"permissions": {"subscribe": ["demo.*", "user.{userId}.*"], "publish": ["demo.*"], "send": []}},
          "history": {"streams": [{"pattern": "demo.numbers", "size": 1000, "ttlSeconds": 600},
                                  {"pattern": "demo.short", "size": 5, "ttlSeconds": 600}]},
+         "presence": {"patterns": ["demo.news"]},
          "publish": {"token": "%s"},
          "shutdown": {"drainSeconds": 20, "handoverSeconds": 8}}""".formatted(port, hazelcastPort, members, db.hubConfig().encode(), TestHub.TOKEN);
   }
@@ -243,7 +244,7 @@ class BrowserThroughApacheTest {
   }
 
   @Test
-  @DisplayName("the Angular example page receives events and publishes through its service")
+  @DisplayName("the Angular example page receives events, publishes and shows who is present through its service")
   void angularExample() throws IOException {
     JsonObject result = scenario(browser(), "angular");
     assertEquals("open", result.getString("state"));
@@ -251,6 +252,7 @@ class BrowserThroughApacheTest {
     for (String text : List.of("angular event 1", "angular event 2", "angular event 3", "typed in angular")) {
       assertTrue(shown.stream().anyMatch(s -> s.contains(text)), text + " not in " + shown);
     }
+    assertEquals("7", result.getString("present"), "its own user, from the service's presence snapshot or join: " + result.encode());
   }
 
   @Test

@@ -78,6 +78,7 @@ class PhpLibraryTest {
             // The overload test reports a 2.5 s lag: refused for 2 s, Retry-After: 2.
             .put("maxDeliveryLagMillis", 2000))
         .put("history", new JsonObject().put("streams", new JsonArray()
-            .add(new JsonObject().put("pattern", "demo.history").put("size", 3).put("ttlSeconds", 3600))));
+            .add(new JsonObject().put("pattern", "demo.history").put("size", 3).put("ttlSeconds", 3600))))
+        .put("presence", new JsonObject().put("patterns", List.of("demo.presence")).put("graceSeconds", 0));
   }
 }
