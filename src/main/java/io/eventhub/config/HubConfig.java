@@ -226,10 +226,6 @@ public record HubConfig(Http http, Tls tls, Cluster cluster, Auth auth, Database
         in.intIn("bridge.replyTimeoutMillis", 100, 600_000),
         in.intIn("bridge.heartbeatMillis", 100, 600_000),
         in.intIn("bridge.sessionTimeoutMillis", 100, 3_600_000));
-    if (bridge.maxFlushIntervalMillis() < bridge.flushIntervalMillis()) {
-      in.problem("bridge.maxFlushIntervalMillis", "must be at least bridge.flushIntervalMillis ("
-          + bridge.flushIntervalMillis() + ")");
-    }
     Tls tls = readTls(in);
     Cluster cluster = readCluster(in);
     Auth auth = readAuth(in);

@@ -19,8 +19,8 @@ import static io.eventhub.doctor.LiveChecks.HUB;
  * all is the connection or TLS between the client and Apache.
  */
 final class Answers {
-  /** Vert.x's answer to a WebSocket request without its Upgrade header. */
-  static final String NOT_UPGRADED = "\"Connection\" header must be \"Upgrade\"";
+  /** The hub's answer (transport.WebSocketUpgrade) to a WebSocket request without its Upgrade header. */
+  static final String NOT_UPGRADED = "not a WebSocket handshake";
 
   private final List<Finding> findings;
   private final String base;

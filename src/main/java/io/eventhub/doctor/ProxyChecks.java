@@ -82,8 +82,8 @@ final class ProxyChecks {
     boolean modern = setup.version().atLeast(ApacheVersion.UPGRADE_PARAMETER);
     String message = what + " is proxied to " + route.target() + " without the WebSocket upgrade ("
         + (backend.balancer() != null ? "BalancerMember without upgrade=websocket" : "no upgrade=websocket on "
-        + backend.decidedBy().text()) + "): Apache drops the Upgrade header and the hub answers 400 "
-        + "'\"Connection\" header must be \"Upgrade\"'";
+        + backend.decidedBy().text()) + "): Apache drops the Upgrade header and the hub answers 400 '"
+        + Answers.NOT_UPGRADED + "'";
     String tunnelRule = tunnellingRewrite(hub.host());
     if (tunnelRule != null) {
       message += "; the rewrite rule at " + tunnelRule + " tunnels only the paths its conditions name";
