@@ -54,7 +54,6 @@ class CutSocketRecoveryTest {
   void cutClientRecovers(Transport transport) {
     String address = "test.stream.cut-" + transport.name().toLowerCase();
     String quietAddress = "test.quiet-" + transport.name().toLowerCase();
-    int connectionsBefore = hub.hub().bridge().connections().count();
     try (CuttableRelay relay = new CuttableRelay(hub.port());
          BridgeClient quiet = transport.connect(hub.port())) {
       quiet.register(quietAddress);
@@ -106,7 +105,8 @@ class CutSocketRecoveryTest {
           Await.until("the hub let go of the cut socket", Duration.ofSeconds(6L * IDLE_SECONDS), () ->
               hub.hub().bridge().fanOut().subscriberCount(address) == 1
                   && !KernelSockets.peersOf(hub.port()).contains(cutPort));
-          assertEquals(connectionsBefore + 2, hub.hub().bridge().connections().count(), "the quiet client and the one back");
+          // (Counted by the hub's subscriber table above: connections of an earlier run may still be leaving.)
+          assertFalse(back.isClosed(), "the client that came back is kept");
           // Silent for longer than the idle timeout too, but alive: it answered the hub's pings.
           assertFalse(quiet.isClosed(), "a quiet live client is kept");
           publish(quietAddress, "still here");
