@@ -63,19 +63,12 @@ class ClusterHistoryLossTest {
            "publish": {"token": "%s"},
            "shutdown": {"drainSeconds": 1}}""".formatted(hazelcastPorts[i], members, TestHub.TOKEN));
     }
-    for (HubProcess hub : hubs) {
-      hub.awaitPort();
-    }
-    HubProcess.awaitCluster(MEMBERS, List.of(hubs));
+    HubProcess.awaitClusterOf(hubs);
   }
 
   @AfterAll
   static void stopCluster() {
-    for (HubProcess hub : hubs) {
-      if (hub != null) {
-        hub.close();
-      }
-    }
+    HubProcess.closeAll(hubs);
   }
 
   @Test

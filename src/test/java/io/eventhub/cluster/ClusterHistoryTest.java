@@ -66,19 +66,12 @@ class ClusterHistoryTest {
            "shutdown": {"drainSeconds": 1}}""".formatted(hazelcastPorts[i], members, TestHub.TOKEN);
       hubs[i] = HubProcess.withConfig(dir, "hub" + i, configs[i]);
     }
-    for (HubProcess hub : hubs) {
-      hub.awaitPort();
-    }
-    HubProcess.awaitCluster(MEMBERS, Arrays.asList(hubs));
+    HubProcess.awaitClusterOf(hubs);
   }
 
   @AfterAll
   static void stopCluster() {
-    for (HubProcess hub : hubs) {
-      if (hub != null) {
-        hub.close();
-      }
-    }
+    HubProcess.closeAll(hubs);
   }
 
   @Test

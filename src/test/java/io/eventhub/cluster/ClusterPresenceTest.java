@@ -67,19 +67,12 @@ class ClusterPresenceTest {
            "shutdown": {"drainSeconds": 1}}""".formatted(hazelcastPorts[i], members, db.hubConfig().encode(),
           GRACE_SECONDS, TestHub.TOKEN));
     }
-    for (HubProcess hub : hubs) {
-      hub.awaitPort();
-    }
-    HubProcess.awaitCluster(MEMBERS, Arrays.asList(hubs));
+    HubProcess.awaitClusterOf(hubs);
   }
 
   @AfterAll
   static void stopCluster() {
-    for (HubProcess hub : hubs) {
-      if (hub != null) {
-        hub.close();
-      }
-    }
+    HubProcess.closeAll(hubs);
   }
 
   static String session(int user) {

@@ -139,6 +139,23 @@ public final class HubProcess implements AutoCloseable {
     return output.transcript();
   }
 
+  /** Waits until every one of {@code hubs} listens and sees all of them as cluster members. */
+  public static void awaitClusterOf(HubProcess... hubs) {
+    for (HubProcess hub : hubs) {
+      hub.awaitPort();
+    }
+    awaitCluster(hubs.length, List.of(hubs));
+  }
+
+  /** Stops every hub started (null for one that never was). */
+  public static void closeAll(HubProcess... hubs) {
+    for (HubProcess hub : hubs) {
+      if (hub != null) {
+        hub.close();
+      }
+    }
+  }
+
   /** Waits until every live hub of {@code hubs} counts {@code members} cluster members. */
   public static void awaitCluster(int members, Collection<HubProcess> hubs) {
     Await.until(members + " members seen by every live hub", Duration.ofSeconds(60), () -> hubs.stream()
