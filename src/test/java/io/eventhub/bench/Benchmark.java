@@ -799,6 +799,13 @@ public final class Benchmark {
       return new Server(kind, path, List.of(one.process), one.port, one.port);
     }
 
+    /** A hub with its own settings and extra JVM flags (the history benchmark's servers). */
+    static Server startHub(JsonObject hubConfig, List<String> jvmFlags) throws IOException {
+      diag("start hub " + hubConfig.encode());
+      Started one = awaitReady("hub", launch("hub", "raw", List.of(hubConfig.encode()), jvmFlags));
+      return new Server("hub", "raw", List.of(one.process), one.port, one.port);
+    }
+
     /**
      * Two members on loopback Hazelcast ports (static member list), started together, with Hazelcast's
      * waits before joining at 1 and 2 s instead of 5 and 20 (a member that finds no master waits out

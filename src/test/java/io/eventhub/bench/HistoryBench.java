@@ -1,5 +1,6 @@
 package io.eventhub.bench;
 
+import io.eventhub.bench.Benchmark.Server;
 import io.eventhub.testing.HubProcess;
 import io.eventhub.testing.TestDatabase;
 import io.eventhub.testing.TestHub;
@@ -18,12 +19,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,7 +71,7 @@ public final class HistoryBench {
     // Delivery: off and on alternate, twice; on a loaded machine one pair alone says little.
     for (int round = 1; round <= ROUNDS; round++) {
       for (boolean history : new boolean[] {false, true}) {
-        Server server = Server.start(config(history), List.of());
+        Server server = Server.startHub(config(history), List.of());
         try {
           fanOut(vertx, server, (history ? "on (memory)" : "off") + " #" + round);
         } finally {
@@ -89,8 +84,8 @@ public final class HistoryBench {
     int hazelcastPort = HubProcess.freePort();
     JsonObject clustered = config(true).put("cluster", new JsonObject().put("enabled", true).put("name", "bench-history")
         .put("host", "127.0.0.1").put("hazelcastPort", hazelcastPort).put("members", new JsonArray().add("127.0.0.1:" + hazelcastPort)));
-    List<Server> servers = List.of(Server.start(config(false), List.of()), Server.start(config(true), List.of()),
-        Server.start(clustered, List.of("-Dhazelcast.wait.seconds.before.join=1", "-Dhazelcast.max.wait.seconds.before.join=2")));
+    List<Server> servers = List.of(Server.startHub(config(false), List.of()), Server.startHub(config(true), List.of()),
+        Server.startHub(clustered, List.of("-Dhazelcast.wait.seconds.before.join=1", "-Dhazelcast.max.wait.seconds.before.join=2")));
     try {
       publishes(vertx, servers, List.of("off", "on (memory)", "on (Hazelcast, 1 member)"));
       recovery(vertx, servers.get(1));
@@ -255,7 +250,7 @@ public final class HistoryBench {
   /** 1,000 addresses x 100 stored events (~200-byte bodies): live heap after a full GC, before and after. */
   private static void memory(Vertx vertx, Server server, String home) throws Exception {
     WebClient web = WebClient.create(vertx);
-    long before = server.liveHeapBytes();
+    long before = server.liveHeapBytes("history");
     for (int a = 0; a < MEMORY_ADDRESSES; a++) {
       JsonArray batch = new JsonArray();
       for (int n = 0; n < MEMORY_EVENTS_EACH; n++) {
@@ -263,7 +258,7 @@ public final class HistoryBench {
       }
       post(web, server, batch);
     }
-    long after = server.liveHeapBytes();
+    long after = server.liveHeapBytes("history");
     long events = (long) MEMORY_ADDRESSES * MEMORY_EVENTS_EACH;
     emit(new JsonObject().put("scenario", "memory").put("home", home).put("events", events)
         .put("liveHeapBytesPerEvent", (after - before) / events),
@@ -320,81 +315,5 @@ public final class HistoryBench {
 
   private static double round(double value) {
     return Math.round(value * 100) / 100.0;
-  }
-
-  /** One hub JVM ({@link BenchServer}) with the image's JVM flags, pinned to core 0 once it listens. */
-  private static final class Server {
-    final Process process;
-    final int port;
-
-    private Server(Process process, int port) {
-      this.process = process;
-      this.port = port;
-    }
-
-    static Server start(JsonObject config, List<String> jvmFlags) throws IOException {
-      List<String> command = new ArrayList<>(List.of("taskset", "-c", "0,1",
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:MaxRAM=2g"));
-      String entrypoint = Files.readAllLines(Path.of("k8s", "image", "Containerfile")).stream()
-          .filter(line -> line.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
-      new JsonArray(entrypoint.substring("ENTRYPOINT ".length())).stream().map(String::valueOf)
-          .filter(arg -> arg.startsWith("-X") || arg.startsWith("-D")).forEach(command::add);
-      command.addAll(jvmFlags);
-      command.addAll(List.of("-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath(),
-          "-cp", System.getProperty("java.class.path"), BenchServer.class.getName(), "hub", config.encode()));
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        if (line.startsWith("READY ")) {
-          Benchmark.pin(process.pid(), 0);
-          Thread drain = new Thread(() -> reader.lines().forEach(l -> { }));
-          drain.setDaemon(true);
-          drain.start();
-          return new Server(process, Integer.parseInt(line.substring(6).trim()));
-        }
-      }
-      throw new IOException("the hub did not start");
-    }
-
-    long cpuNanos() {
-      try {
-        String[] stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat")).split("\\) ")[1].split(" ");
-        return (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) * 10_000_000L;
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    /** Waits (at most {@code maxSeconds}) until the server uses under 5 % of its core over half a second. */
-    void awaitQuiet(int maxSeconds) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
-      while (System.nanoTime() < deadline) {
-        long before = cpuNanos();
-        Thread.sleep(500);
-        if (cpuNanos() - before < 25_000_000L) {
-          return;
-        }
-      }
-    }
-
-    /** Live heap after a full GC in the server ({@code jcmd GC.class_histogram}'s total). */
-    long liveHeapBytes() throws IOException, InterruptedException {
-      Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-          Long.toString(process.pid()), "GC.class_histogram").redirectErrorStream(true).start();
-      String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      jcmd.waitFor(60, TimeUnit.SECONDS);
-      String[] last = out.strip().lines().reduce((a, b) -> b).orElse("").trim().split("\\s+");
-      if (!last[0].equals("Total")) {
-        throw new IOException("unexpected class histogram: " + out.lines().limit(3).toList());
-      }
-      return Long.parseLong(last[2]);
-    }
-
-    void stop() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    }
   }
 }
