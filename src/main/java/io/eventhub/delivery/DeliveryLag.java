@@ -22,7 +22,7 @@ public final class DeliveryLag {
   private volatile long lagAtNanos;
   /** Recent cost of writing one event to the connections of one loop group (moving average). */
   private volatile long nanosPerEvent;
-  /** Bytes handed to sockets since the last sample of the outbound buffers. */
+  /** Deliveries written to sockets since the last sample of the outbound buffers. */
   private final LongAdder written = new LongAdder();
   private volatile long outboundWaiting;
   private volatile long outboundLagNanos;
@@ -70,9 +70,9 @@ public final class DeliveryLag {
     nanosPerEvent = nanosPerEvent == 0 ? perEvent : nanosPerEvent + (perEvent - nanosPerEvent) / 8;
   }
 
-  /** {@code bytes} were handed to sockets (any thread). */
-  void wrote(long bytes) {
-    written.add(bytes);
+  /** {@code deliveries} were written to sockets (any thread): only whether any were is read. */
+  void wrote(long deliveries) {
+    written.add(deliveries);
   }
 
   /**
@@ -86,7 +86,7 @@ public final class DeliveryLag {
     outboundLagNanos = typicalLagNanos;
   }
 
-  /** Worth sampling: bytes were written since the last sample, or waited then. */
+  /** Worth sampling: deliveries were written since the last sample, or bytes waited then. */
   public boolean outboundActive() {
     return written.sum() > 0 || outboundWaiting > 0;
   }

@@ -347,10 +347,6 @@ public final class FanOut {
       }
       Batch batch = new Batch(address, frames);
       long written = 0;
-      long bytes = 0;
-      for (OutboundFrame each : frames) {
-        bytes += each.json().length();
-      }
       long start = System.nanoTime();
       try {
         for (Subscriber subscriber : subscribers()) {
@@ -361,7 +357,7 @@ public final class FanOut {
         lag.taken(frames.size(), frames.get(0).sinceNanos(), System.nanoTime() - start);
       }
       metrics.delivered(written);
-      lag.wrote(written * bytes / frames.size());
+      lag.wrote(written);
       for (OutboundFrame sent : frames) {
         if (sent.publishedAtMicros() > 0) {
           metrics.deliveryLatency(sent.publishedAtMicros());
