@@ -6,6 +6,7 @@ import io.eventhub.auth.SessionStore;
 import io.eventhub.bridge.Bridge;
 import io.eventhub.bridge.Connections;
 import io.eventhub.cluster.ClusterMembership;
+import io.eventhub.cluster.HubMembers;
 import io.eventhub.cluster.SubscribedAddresses;
 import io.eventhub.config.HubConfig;
 import io.eventhub.database.Database;
@@ -14,6 +15,7 @@ import io.eventhub.delivery.FanOut;
 import io.eventhub.delivery.Handover;
 import io.eventhub.delivery.Publisher;
 import io.eventhub.history.BusPositions;
+import io.eventhub.history.ClusterIntake;
 import io.eventhub.history.HazelcastHistory;
 import io.eventhub.history.History;
 import io.eventhub.history.MemoryHistory;
@@ -30,6 +32,7 @@ import io.eventhub.presence.Presence;
 import io.eventhub.presence.PresenceHome;
 import io.eventhub.transport.SendQueues;
 import io.eventhub.transport.Transports;
+import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.http.HttpServerOptions;
@@ -75,6 +78,8 @@ public final class Hub {
   private SessionStore sessions;
   private SessionRevocation revocation;
   private long outboundSampling = -1;
+  /** Null when clustering is off. */
+  private final HubMembers hubMembers;
   /** Touched by the (ordered) sampling task only. */
   private long lastOutboundSample;
 
@@ -95,8 +100,10 @@ public final class Hub {
     // Delivery: events enter through the publisher and leave through the fan-out, which the handover
     // also feeds while clients move off a draining instance; both watch one lag.
     DeliveryLag lag = new DeliveryLag(config.bridge().maxDeliveryLagMillis(), MAX_WAITING_EVENTS);
-    History history = history(vertx, config, metrics);
-    Publisher publisher = new Publisher(vertx.eventBus(), SubscribedAddresses.of(vertx), metrics, lag, history);
+    SubscribedAddresses subscribed = SubscribedAddresses.of(vertx);
+    this.hubMembers = hazelcast(vertx) == null ? null : HubMembers.of(hazelcast(vertx));
+    History history = history(vertx, config, metrics, subscribed, hubMembers);
+    Publisher publisher = new Publisher(vertx.eventBus(), subscribed, metrics, lag, history);
     FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(),
         config.bridge().maxFlushIntervalMillis(), lag, history);
     Handover handover = new Handover(vertx.eventBus(), fanOut, metrics, config.shutdown().effectiveHandoverSeconds());
@@ -113,18 +120,29 @@ public final class Hub {
   /**
    * The one home of stream history, chosen here: none without streams (no interceptor, nothing on
    * the delivery path), else in Hazelcast when clustered (every member sees one history), else in
-   * memory. Events other services publish get positions on the way in.
+   * memory. Events other services publish get positions on the way in: in this JVM as they go out,
+   * from other JVMs through the intakes.
    */
-  private static History history(Vertx vertx, HubConfig config, HubMetrics metrics) {
+  private static History history(Vertx vertx, HubConfig config, HubMetrics metrics, SubscribedAddresses subscribed,
+                                 HubMembers members) {
     if (config.history().streams().isEmpty()) {
       return History.NONE;
     }
-    History history = new MeteredHistory(
-        vertx instanceof VertxInternal internal && internal.clusterManager() instanceof HazelcastClusterManager hz
-            ? new HazelcastHistory(vertx, hz.getHazelcastInstance(), config.history())
-            : new MemoryHistory(vertx, config.history()), metrics);
+    HazelcastInstance hazelcast = hazelcast(vertx);
+    History history = new MeteredHistory(hazelcast != null
+        ? new HazelcastHistory(vertx, hazelcast, config.history())
+        : new MemoryHistory(vertx, config.history()), metrics);
     BusPositions.install(vertx.eventBus(), history);
+    if (hazelcast != null) {
+      ClusterIntake.start(vertx, hazelcast, history, subscribed, members);
+    }
     return history;
+  }
+
+  /** The cluster's Hazelcast; null when clustering is off. */
+  private static HazelcastInstance hazelcast(Vertx vertx) {
+    return vertx instanceof VertxInternal internal && internal.clusterManager() instanceof HazelcastClusterManager hz
+        ? hz.getHazelcastInstance() : null;
   }
 
   /**
@@ -132,9 +150,8 @@ public final class Hub {
    * sees one presence), else in memory; without presence.patterns it is never written.
    */
   private static PresenceHome presenceHome(Vertx vertx, HubConfig config) {
-    return config.presence().enabled() && vertx instanceof VertxInternal internal
-        && internal.clusterManager() instanceof HazelcastClusterManager hz
-        ? new HazelcastPresence(vertx, hz.getHazelcastInstance()) : new MemoryPresence();
+    return config.presence().enabled() && hazelcast(vertx) != null
+        ? new HazelcastPresence(vertx, hazelcast(vertx)) : new MemoryPresence();
   }
 
   /** Builds Vert.x with metrics and starts a hub on it; on failure nothing is left running. */
@@ -216,9 +233,9 @@ public final class Hub {
   }
 
   /** Members of the cluster as this instance sees them; 1 when clustering is off. */
+  /** Hubs only: other Vert.x services may be members of the same cluster. */
   public int clusterMembers() {
-    return vertx instanceof VertxInternal internal && internal.clusterManager() != null
-        ? internal.clusterManager().getNodes().size() : 1;
+    return hubMembers == null ? 1 : hubMembers.count();
   }
 
   /** The port serving /metrics: the client port unless metrics have their own. */

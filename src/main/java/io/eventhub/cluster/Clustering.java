@@ -33,6 +33,8 @@ public final class Clustering {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());
     config.setLiteMember(cluster.liteMember());
+    // Tells hubs from the other Vert.x services that may join the same cluster.
+    config.getMemberAttributeConfig().setAttribute(HubMembers.ATTRIBUTE, "1");
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     // Vert.x leaves the cluster itself on close; Hazelcast's own hook would race it.

@@ -10,8 +10,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Which addresses have a consumer anywhere in the cluster, known locally. Back ends publish to
@@ -29,6 +32,8 @@ public final class SubscribedAddresses {
 
   private final MultiMap<String, Object> subscriptions;
   private final Set<String> addresses = ConcurrentHashMap.newKeySet();
+  /** Told of every registration added or removed, with its address, on Hazelcast's event threads. */
+  private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
   private SubscribedAddresses(MultiMap<String, Object> subscriptions) {
     this.subscriptions = subscriptions;
@@ -50,6 +55,7 @@ public final class SubscribedAddresses {
       @Override
       public void entryAdded(EntryEvent<String, Object> event) {
         addresses.add(event.getKey());
+        changed(event.getKey());
       }
 
       @Override
@@ -60,6 +66,7 @@ public final class SubscribedAddresses {
       @Override
       public void entryUpdated(EntryEvent<String, Object> event) {
         addresses.add(event.getKey());
+        changed(event.getKey());
       }
 
       @Override
@@ -90,10 +97,32 @@ public final class SubscribedAddresses {
       if (!subscriptions.containsKey(address)) {
         addresses.remove(address);
       }
+      changed(address);
     } catch (HazelcastInstanceNotActiveException leaving) {
       // This member is shutting down: its own consumers' removals still arrive while Hazelcast
       // stops, and the view has no reader left.
     }
+  }
+
+  private void changed(String address) {
+    for (Consumer<String> listener : listeners) {
+      listener.accept(address);
+    }
+  }
+
+  /** Calls {@code listener} with the address of every consumer registered or removed anywhere, on Hazelcast's event threads. */
+  public void onChange(Consumer<String> listener) {
+    listeners.add(listener);
+  }
+
+  /** How many consumers {@code address} has in the cluster (a Hazelcast call: not for event loops). */
+  public int consumers(String address) {
+    return subscriptions.valueCount(address);
+  }
+
+  /** The addresses with a consumer somewhere, as known here now. */
+  public Set<String> addresses() {
+    return Set.copyOf(addresses);
   }
 
   /** Whether some member has a consumer on {@code address}. */

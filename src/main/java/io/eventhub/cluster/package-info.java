@@ -18,5 +18,9 @@
  * once): a peer's death does not take the survivors out of service. It logs one line per member that
  * joins or leaves; {@link io.eventhub.cluster.PeerLossLogFilter} keeps what Vert.x and Hazelcast say about
  * a dead member's broken connections (stack traces, mostly) out of the log, message by message.
+ *
+ * <p>{@link io.eventhub.cluster.HubMembers} tells hubs from other Vert.x services in the same cluster
+ * (a member attribute) and names, for a key, the one hub that looks after it (rendezvous hashing), so
+ * that members agree without asking each other.
  */
 package io.eventhub.cluster;

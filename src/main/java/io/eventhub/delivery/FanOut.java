@@ -215,10 +215,14 @@ public final class FanOut {
         log.warn("Dropped an event on {} whose body cannot be encoded as JSON: {}", address, e.toString());
         return;
       }
-      if (sequencer != null) {
-        sequencer.accept(position, frame);
-      } else {
+      if (sequencer == null) {
         enqueue(frame);
+      } else if (position == null) {
+        sequencer.acceptUnpositioned(message.body(), frame);
+      } else if (message.headers().contains(History.INTAKE_HEADER)) {
+        sequencer.acceptIntakeCopy(message.body(), position, frame);
+      } else {
+        sequencer.accept(position, frame);
       }
     }
 

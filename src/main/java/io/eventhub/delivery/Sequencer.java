@@ -1,5 +1,6 @@
 package io.eventhub.delivery;
 
+import io.eventhub.history.ClusterIntake;
 import io.eventhub.history.History;
 import io.eventhub.history.Position;
 import io.eventhub.history.Read;
@@ -7,6 +8,9 @@ import io.eventhub.history.StoredEvent;
 import io.eventhub.protocol.OutboundFrame;
 import io.vertx.core.Context;
 
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -16,6 +20,10 @@ import java.util.function.Consumer;
  * out of order, or not at all (published while this member's subscription was still spreading). An
  * event ahead of the next expected position waits; the missing ones are read from the history, where
  * they are stored before they are put on the bus, and a late bus copy of one is then dropped.
+ *
+ * <p>An event a service in another JVM put on the bus comes without a position; the address's intake
+ * ({@link ClusterIntake}) stores it and publishes it again with one. The copy without is held here
+ * until that one comes (matched by body), and goes out as it came if none does in time.
  * Confined to the address's consumer context.
  */
 final class Sequencer {
@@ -33,6 +41,13 @@ final class Sequencer {
   private boolean reading;
   /** Whether any event went out: from then on, one older than the next expected is a late copy. */
   private boolean handedOver;
+  /** Events without a position, waiting for the intake's positioned copy. */
+  private final ArrayDeque<Held> unpositioned = new ArrayDeque<>();
+  /** Bodies of positioned copies that came before the event they copy: it is dropped when it comes. */
+  private final ArrayDeque<Held> early = new ArrayDeque<>();
+  private boolean releaseScheduled;
+
+  private record Held(Object body, OutboundFrame frame, long deadlineNanos) {}
 
   /** {@code context}: where the address's consumer receives; null off a Vert.x thread. */
   Sequencer(String address, History history, Context context, Consumer<OutboundFrame> out) {
@@ -59,11 +74,24 @@ final class Sequencer {
     });
   }
 
-  void accept(Position position, OutboundFrame frame) {
-    if (position == null) {
+  /** An event put on the bus without a position, {@code body} as it came. */
+  void acceptUnpositioned(Object body, OutboundFrame frame) {
+    if (context == null) {
       out.accept(frame);
-      return;
+    } else if (!removeFirst(early, body)) {
+      hold(unpositioned, new Held(body, frame, deadline()));
     }
+  }
+
+  /** An intake's positioned copy of an event put on the bus without one. */
+  void acceptIntakeCopy(Object body, Position position, OutboundFrame frame) {
+    if (context != null && !removeFirst(unpositioned, body)) {
+      hold(early, new Held(body, null, deadline()));
+    }
+    accept(position, frame);
+  }
+
+  void accept(Position position, OutboundFrame frame) {
     if (epoch == null || !epoch.equals(position.epoch())) {
       if (reading && epoch == null) {
         waiting.put(position.offset(), frame);
@@ -140,6 +168,54 @@ final class Sequencer {
           }
           drain();
         }));
+  }
+
+  private static boolean removeFirst(ArrayDeque<Held> held, Object body) {
+    for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
+      if (Objects.equals(it.next().body(), body)) {
+        it.remove();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static long deadline() {
+    return System.nanoTime() + ClusterIntake.HOLD_MILLIS * 1_000_000;
+  }
+
+  private void hold(ArrayDeque<Held> held, Held event) {
+    held.add(event);
+    if (held.size() > MAX_WAITING) {
+      release(held.poll());
+    }
+    if (!releaseScheduled) {
+      releaseScheduled = true;
+      context.owner().setTimer(ClusterIntake.HOLD_MILLIS, id -> run(this::releaseDue));
+    }
+  }
+
+  /** What waited for an intake's copy in vain goes out as it came (the intake's home changing, or failing). */
+  private void releaseDue() {
+    releaseScheduled = false;
+    long now = System.nanoTime();
+    for (ArrayDeque<Held> held : java.util.List.of(unpositioned, early)) {
+      while (!held.isEmpty() && held.peek().deadlineNanos() - now <= 0) {
+        release(held.poll());
+      }
+    }
+    Held next = unpositioned.isEmpty() ? early.peek() : early.isEmpty() ? unpositioned.peek()
+        : unpositioned.peek().deadlineNanos() - early.peek().deadlineNanos() < 0 ? unpositioned.peek() : early.peek();
+    if (next != null) {
+      releaseScheduled = true;
+      context.owner().setTimer(Math.max(1, (next.deadlineNanos() - now) / 1_000_000 + 1), id -> run(this::releaseDue));
+    }
+  }
+
+  private void release(Held event) {
+    if (event.frame() != null) {
+      out.accept(event.frame());
+    }
   }
 
   private void run(Runnable task) {

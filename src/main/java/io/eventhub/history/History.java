@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 public interface History {
   /** The bus header that carries an event's position from where it is given to the fan-outs. */
   String POSITION_HEADER = "hub-position";
+  /** Marks an event an intake ({@link ClusterIntake}) published again with a position: fan-outs drop the copy they hold without one. */
+  String INTAKE_HEADER = "hub-intake";
 
   /** The stream {@code address} belongs to; null when it has no history (today's behaviour). */
   HubConfig.Stream streamOf(String address);

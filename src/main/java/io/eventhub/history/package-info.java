@@ -8,7 +8,9 @@
  * {@link io.eventhub.history.HazelcastHistory} (a Ringbuffer per stream address) for a cluster.
  * Positions are given only by the home, on append: the publisher appends before it puts an event on
  * the bus, and {@link io.eventhub.history.BusPositions} does the same for events that services
- * publish on the hub's bus themselves. The fan-out's {@code Sequencer} then delivers each stream in
+ * publish on the hub's bus themselves. Services in other JVMs publish past every hub's interceptor:
+ * {@link io.eventhub.history.ClusterIntake} gives one hub per stream address a consumer there, which
+ * stores and republishes with a position what comes without one. The fan-out's {@code Sequencer} then delivers each stream in
  * position order, and the bridge's {@code Recovery} replays from history on a register with since.
  *
  * <p>Both homes forget a stream nobody publishes to once its events have expired (the in-memory home

@@ -43,13 +43,22 @@ public final class HubProcess implements AutoCloseable {
 
   /** As {@link #spawn(Map, String...)}, on another classpath (e.g. without the jars an image leaves out). */
   public static HubProcess spawn(String classpath, Map<String, String> env, String... args) {
+    return spawnMain(Main.class.getName(), classpath, env, args);
+  }
+
+  /** Another program of the test classpath (e.g. a Vert.x service joining the hubs' cluster) run the same way. */
+  public static HubProcess spawnMain(String mainClass, String... args) {
+    return spawnMain(mainClass, System.getProperty("java.class.path"), Map.of(), args);
+  }
+
+  private static HubProcess spawnMain(String mainClass, String classpath, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m",
         // The hub's own logging (not the tests' quieter one): the port is read from its start-up line.
         "-Dlogback.configurationFile=" + Path.of("target", "classes", "logback.xml").toAbsolutePath()));
     command.addAll(MANIFEST_JVM_OPTIONS);
-    command.addAll(List.of("-cp", classpath, Main.class.getName()));
+    command.addAll(List.of("-cp", classpath, mainClass));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("HUB_"));
@@ -92,6 +101,31 @@ public final class HubProcess implements AutoCloseable {
       }
     }
     throw new AssertionError("the hub did not report its port:\n" + output());
+  }
+
+  /** Waits for a line that starts with {@code prefix}, passing over the others (log lines). */
+  public String awaitLine(String prefix) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      String line = output.next(1, TimeUnit.SECONDS);
+      if (line != null && line.startsWith(prefix)) {
+        return line;
+      }
+      if (line == null && !process.isAlive() && output.drained()) {
+        break;
+      }
+    }
+    throw new AssertionError("no line starting with \"" + prefix + "\":\n" + output());
+  }
+
+  /** Writes one line to the process's standard input. */
+  public void tell(String line) {
+    try {
+      process.getOutputStream().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public int port() {
