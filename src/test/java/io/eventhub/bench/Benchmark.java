@@ -508,7 +508,7 @@ public final class Benchmark {
    */
   private static void idle(Vertx vertx, Server server, String path, int clients) throws Exception {
     long liveBefore = server.liveHeapBytes("before");
-    long rssBefore = server.rssBytes();
+    long rssBefore = server.settledRssBytes();
     LoadClients load = new LoadClients(vertx, server.port, path.equals("sockjs"), ADDRESS);
     Map<String, Long> serverThreads = server.threadCpu();
     Map<String, Long> generatorThreads = generatorThreadCpu();
@@ -550,7 +550,7 @@ public final class Benchmark {
     // Idle means idle: a server that fell behind on the probes still holds them.
     boolean quiet = server.awaitQuiet(10);
     long live = server.liveHeapBytes(label);
-    long rss = server.rssBytes();
+    long rss = server.settledRssBytes();
     diag("heap measured (" + label + "), quiet " + quiet);
     return new long[] {live, rss, quiet ? 1 : 0};
   }
@@ -996,6 +996,30 @@ public final class Benchmark {
         Benchmark.threadCpu(process.pid(), cpu);
       }
       return cpu;
+    }
+
+    /**
+     * The resident set as a hub that settled has it: after a full GC (made before this by
+     * {@link #liveHeapBytes}; the image's -XX:G1PeriodicGCInterval does it by itself) and a trim of
+     * the C heap (what -XX:TrimNativeHeapInterval does by itself: memory the JVM's native code freed,
+     * the JIT's arenas above all, goes back to the system), once it stops falling (G1 uncommits the
+     * heap it shrank in the background). At most 5 s.
+     */
+    long settledRssBytes() throws IOException, InterruptedException {
+      for (Process process : processes) {
+        jcmd(process, "System.trim_native_heap");
+      }
+      long previous = rssBytes();
+      for (int i = 0; i < 25; i++) {
+        Thread.sleep(200);
+        long now = rssBytes();
+        diag("rss " + now / 1024 + " KiB");
+        if (previous - now < 256 * 1024) {
+          return Math.min(previous, now);
+        }
+        previous = now;
+      }
+      return previous;
     }
 
     long rssBytes() {

@@ -136,6 +136,20 @@ class ImageTest {
   }
 
   @Test
+  @DisplayName("a JDK 17 starts with the image's JVM flags (an unknown one would stop every pod at start)")
+  void jvmFlagsStart() throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    new JsonArray(starting("ENTRYPOINT").get(0)).stream().map(String::valueOf)
+        .filter(arg -> arg.startsWith("-XX:")).forEach(command::add);
+    command.add("-version");
+    Process jvm = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(jvm.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, jvm.exitValue(), command + "\n" + out);
+    assertTrue(command.size() > 4, command.toString());
+  }
+
+  @Test
   @DisplayName("the image's own environment holds configuration keys only, and turns the embedded database off")
   void environment() {
     var known = ConfigLoader.envNames(ConfigLoader.defaults()).keySet();
