@@ -21,8 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,16 +50,9 @@ class ClusterHistoryLossTest {
     for (int i = 0; i < MEMBERS; i++) {
       hazelcastPorts[i] = HubProcess.freePort();
     }
-    String members = IntStream.of(hazelcastPorts).mapToObj(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(","));
+    String members = HubProcess.memberList(hazelcastPorts);
     for (int i = 0; i < MEMBERS; i++) {
-      hubs[i] = HubProcess.withConfig(dir, "hub" + i, """
-          {"http": {"host": "127.0.0.1", "port": 0, "instances": 1},
-           "cluster": {"enabled": true, "host": "127.0.0.1", "hazelcastPort": %d, "members": [%s]},
-           "auth": {"mode": "anonymous"},
-           "bridge": {"permissions": {"subscribe": ["test.**"], "publish": ["test.**"], "send": []}},
-           "history": {"streams": [{"pattern": "test.stream.*", "size": 1000, "ttlSeconds": 600}]},
-           "publish": {"token": "%s"},
-           "shutdown": {"drainSeconds": 1}}""".formatted(hazelcastPorts[i], members, TestHub.TOKEN));
+      hubs[i] = HubProcess.withConfig(dir, "hub" + i, HubProcess.streamMemberConfig(hazelcastPorts[i], members));
     }
     HubProcess.awaitClusterOf(hubs);
   }

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,16 +53,9 @@ class ClusterHistoryTest {
     for (int i = 0; i < MEMBERS; i++) {
       hazelcastPorts[i] = HubProcess.freePort();
     }
-    String members = IntStream.of(hazelcastPorts).mapToObj(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(","));
+    String members = HubProcess.memberList(hazelcastPorts);
     for (int i = 0; i < MEMBERS; i++) {
-      configs[i] = """
-          {"http": {"host": "127.0.0.1", "port": 0, "instances": 1},
-           "cluster": {"enabled": true, "host": "127.0.0.1", "hazelcastPort": %d, "members": [%s]},
-           "auth": {"mode": "anonymous"},
-           "bridge": {"permissions": {"subscribe": ["test.**"], "publish": ["test.**"], "send": []}},
-           "history": {"streams": [{"pattern": "test.stream.*", "size": 1000, "ttlSeconds": 600}]},
-           "publish": {"token": "%s"},
-           "shutdown": {"drainSeconds": 1}}""".formatted(hazelcastPorts[i], members, TestHub.TOKEN);
+      configs[i] = HubProcess.streamMemberConfig(hazelcastPorts[i], members);
       hubs[i] = HubProcess.withConfig(dir, "hub" + i, configs[i]);
     }
     HubProcess.awaitClusterOf(hubs);

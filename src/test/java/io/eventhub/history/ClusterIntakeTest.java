@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,18 +50,11 @@ class ClusterIntakeTest {
   static void startCluster() throws IOException {
     Path dir = Files.createTempDirectory("cluster-intake");
     int[] ports = IntStream.range(0, HUBS + 1).map(i -> HubProcess.freePort()).toArray();
-    String members = IntStream.of(ports).mapToObj(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    String members = HubProcess.memberList(ports);
     for (int i = 0; i < HUBS; i++) {
-      hubs[i] = HubProcess.withConfig(dir, "hub" + i, """
-          {"http": {"host": "127.0.0.1", "port": 0, "instances": 1},
-           "cluster": {"enabled": true, "host": "127.0.0.1", "hazelcastPort": %d, "members": [%s]},
-           "auth": {"mode": "anonymous"},
-           "bridge": {"permissions": {"subscribe": ["test.**"], "publish": ["test.**"], "send": []}},
-           "history": {"streams": [{"pattern": "test.stream.*", "size": 1000, "ttlSeconds": 600}]},
-           "publish": {"token": "%s"}}""".formatted(ports[i], quoted(members),
-          TestHub.TOKEN));
+      hubs[i] = HubProcess.withConfig(dir, "hub" + i, HubProcess.streamMemberConfig(ports[i], members));
     }
-    service = HubProcess.spawnMain(BusService.class.getName(), Integer.toString(ports[HUBS]), members);
+    service = HubProcess.spawnMain(BusService.class.getName(), Integer.toString(ports[HUBS]), members.replace("\"", ""));
     service.awaitLine("ready");
     // The gauge counts hubs only: the service is a cluster member, not a hub.
     HubProcess.awaitClusterOf(hubs);
@@ -171,10 +163,6 @@ class ClusterIntakeTest {
     JsonArray all = historyOn(survivor, null).getJsonArray("events");
     assertEquals(IntStream.rangeClosed(1, 18).boxed().toList(), all.stream().map(e -> ((JsonObject) e).getJsonObject("body"))
         .filter(body -> !body.containsKey("probe")).map(body -> body.getInteger("n")).toList(), "all kept, once each");
-  }
-
-  private static String quoted(String members) {
-    return "\"" + members.replace(",", "\",\"") + "\"";
   }
 
   private static void awaitConsumers(int count) {

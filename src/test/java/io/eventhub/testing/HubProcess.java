@@ -216,6 +216,27 @@ public final class HubProcess implements AutoCloseable {
     }
   }
 
+  /** Hazelcast's static member list for hubs on these loopback ports, as a JSON array's elements. */
+  public static String memberList(int... hazelcastPorts) {
+    return java.util.stream.IntStream.of(hazelcastPorts).mapToObj(p -> "\"127.0.0.1:" + p + "\"")
+        .collect(java.util.stream.Collectors.joining(","));
+  }
+
+  /**
+   * A clustered hub's configuration for the history tests: anonymous clients may use {@code test.**},
+   * {@code test.stream.*} keeps 1,000 events for 10 minutes, the publish API takes the test token.
+   */
+  public static String streamMemberConfig(int hazelcastPort, String memberList) {
+    return """
+        {"http": {"host": "127.0.0.1", "port": 0, "instances": 1},
+         "cluster": {"enabled": true, "host": "127.0.0.1", "hazelcastPort": %d, "members": [%s]},
+         "auth": {"mode": "anonymous"},
+         "bridge": {"permissions": {"subscribe": ["test.**"], "publish": ["test.**"], "send": []}},
+         "history": {"streams": [{"pattern": "test.stream.*", "size": 1000, "ttlSeconds": 600}]},
+         "publish": {"token": "%s"},
+         "shutdown": {"drainSeconds": 1}}""".formatted(hazelcastPort, memberList, TestHub.TOKEN);
+  }
+
   /** A loopback port free right now (for Hazelcast's static member list, which needs ports up front). */
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
