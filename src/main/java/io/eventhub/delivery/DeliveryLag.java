@@ -91,6 +91,11 @@ public final class DeliveryLag {
     return written.sum() > 0 || outboundWaiting > 0;
   }
 
+  /** The last sample found what waits in the sockets' buffers well within the bound (under a quarter of it). */
+  public boolean outboundCalm() {
+    return outboundLagNanos < maxLagNanos / 4;
+  }
+
   /** Bytes waiting in the sockets' buffers at the last sample. */
   public long outboundWaitingBytes() {
     return outboundWaiting;

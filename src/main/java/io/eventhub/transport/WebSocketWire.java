@@ -77,7 +77,8 @@ final class WebSocketWire {
    */
   long outboundLagNanos(Map<String, Long> kernelQueues, long intervalNanos) {
     ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
-    String peer = SendQueues.peerKey(channel.remoteAddress());
+    // Most sockets have nothing queued in the kernel, and then the table is empty: no key to make.
+    String peer = kernelQueues.isEmpty() ? null : SendQueues.peerKey(channel.remoteAddress());
     long waiting = (buffer == null ? 0 : buffer.totalPendingWriteBytes())
         + (peer == null ? 0 : kernelQueues.getOrDefault(peer, 0L));
     long total = written;
