@@ -107,14 +107,15 @@ public final class Hub {
     // Delivery: events enter through the publisher and leave through the fan-out, which the handover
     // also feeds while clients move off a draining instance; both watch one lag.
     DeliveryLag lag = new DeliveryLag(config.bridge().maxDeliveryLagMillis(), MAX_WAITING_EVENTS);
+    HazelcastInstance hazelcast = hazelcast(vertx);
     SubscribedAddresses subscribed = SubscribedAddresses.of(vertx);
-    this.hubMembers = hazelcast(vertx) == null ? null : HubMembers.of(hazelcast(vertx));
-    History history = history(vertx, config, metrics, subscribed, hubMembers);
+    this.hubMembers = hazelcast == null ? null : HubMembers.of(hazelcast);
+    History history = history(vertx, hazelcast, config, metrics, subscribed, hubMembers);
     Publisher publisher = new Publisher(vertx.eventBus(), subscribed, metrics, lag, history);
     FanOut fanOut = new FanOut(vertx.eventBus(), metrics, config.bridge().flushIntervalMillis(),
         config.bridge().maxFlushIntervalMillis(), lag, history);
     Handover handover = new Handover(vertx.eventBus(), fanOut, metrics, config.shutdown().effectiveHandoverSeconds());
-    Presence presence = new Presence(vertx, config.presence(), presenceHome(vertx, config), publisher, metrics);
+    Presence presence = new Presence(vertx, config.presence(), presenceHome(vertx, hazelcast, config), publisher, metrics);
     // The bridge: every client connection's protocol, permissions and limits over that delivery path.
     this.bridge = new Bridge(vertx, config.bridge(), metrics, publisher, fanOut, handover, new Connections(metrics,
         config.http().maxConnectionsPerUser(), config.http().maxConnectionsPerAddress()), presence);
@@ -130,12 +131,11 @@ public final class Hub {
    * memory. Events other services publish get positions on the way in: in this JVM as they go out,
    * from other JVMs through the intakes.
    */
-  private static History history(Vertx vertx, HubConfig config, HubMetrics metrics, SubscribedAddresses subscribed,
-                                 HubMembers members) {
+  private static History history(Vertx vertx, HazelcastInstance hazelcast, HubConfig config, HubMetrics metrics,
+                                 SubscribedAddresses subscribed, HubMembers members) {
     if (config.history().streams().isEmpty()) {
       return History.NONE;
     }
-    HazelcastInstance hazelcast = hazelcast(vertx);
     History history = new MeteredHistory(hazelcast != null
         ? new HazelcastHistory(vertx, hazelcast, config.history())
         : new MemoryHistory(vertx, config.history()), metrics);
@@ -156,9 +156,8 @@ public final class Hub {
    * The one home of presence, chosen here like history's: in Hazelcast when clustered (every member
    * sees one presence), else in memory; without presence.patterns it is never written.
    */
-  private static PresenceHome presenceHome(Vertx vertx, HubConfig config) {
-    return config.presence().enabled() && hazelcast(vertx) != null
-        ? new HazelcastPresence(vertx, hazelcast(vertx)) : new MemoryPresence();
+  private static PresenceHome presenceHome(Vertx vertx, HazelcastInstance hazelcast, HubConfig config) {
+    return config.presence().enabled() && hazelcast != null ? new HazelcastPresence(vertx, hazelcast) : new MemoryPresence();
   }
 
   /** Builds Vert.x with metrics and starts a hub on it; on failure nothing is left running. */

@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -189,27 +190,34 @@ final class Sequencer {
     if (held.size() > MAX_WAITING) {
       release(held.poll());
     }
-    if (!releaseScheduled) {
-      releaseScheduled = true;
-      context.owner().setTimer(ClusterIntake.HOLD_MILLIS, id -> run(this::releaseDue));
-    }
+    scheduleRelease();
   }
 
   /** What waited for an intake's copy in vain goes out as it came (the intake's home changing, or failing). */
   private void releaseDue() {
     releaseScheduled = false;
     long now = System.nanoTime();
-    for (ArrayDeque<Held> held : java.util.List.of(unpositioned, early)) {
+    for (ArrayDeque<Held> held : List.of(unpositioned, early)) {
       while (!held.isEmpty() && held.peek().deadlineNanos() - now <= 0) {
         release(held.poll());
       }
     }
-    Held next = unpositioned.isEmpty() ? early.peek() : early.isEmpty() ? unpositioned.peek()
-        : unpositioned.peek().deadlineNanos() - early.peek().deadlineNanos() < 0 ? unpositioned.peek() : early.peek();
-    if (next != null) {
-      releaseScheduled = true;
-      context.owner().setTimer(Math.max(1, (next.deadlineNanos() - now) / 1_000_000 + 1), id -> run(this::releaseDue));
+    scheduleRelease();
+  }
+
+  /** A timer for the first deadline of what is held (each deque is in deadline order), unless one is set. */
+  private void scheduleRelease() {
+    if (releaseScheduled || unpositioned.isEmpty() && early.isEmpty()) {
+      return;
     }
+    long first = Long.MAX_VALUE;
+    for (ArrayDeque<Held> held : List.of(unpositioned, early)) {
+      if (!held.isEmpty()) {
+        first = Math.min(first, held.peek().deadlineNanos() - System.nanoTime());
+      }
+    }
+    releaseScheduled = true;
+    context.owner().setTimer(Math.max(1, first / 1_000_000 + 1), id -> run(this::releaseDue));
   }
 
   private void release(Held event) {

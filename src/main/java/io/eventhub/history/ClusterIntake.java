@@ -9,6 +9,7 @@ import io.eventhub.cluster.SubscribedAddresses;
 import io.eventhub.config.HubConfig;
 import io.eventhub.metrics.HubMetrics;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -86,19 +87,21 @@ public final class ClusterIntake {
     if (stream == null || !members.isHomeOf(address)) {
       return;
     }
-    blocking(() -> {
-      int consumers = subscribed.consumers(address);
-      context.runOnContext(v -> {
-        boolean held = intakes.containsKey(address);
-        int others = consumers - (held ? 1 : 0);
-        if (others > 0) {
-          open(address);
-          blocking(() -> addresses.set(address, Boolean.TRUE));
-        } else if (held) {
-          blocking(() -> linger(address, stream));
-        }
-      });
-    });
+    consumers(address).onSuccess(consumers -> context.runOnContext(v -> {
+      boolean held = intakes.containsKey(address);
+      if (consumers - (held ? 1 : 0) > 0) {
+        open(address);
+        blocking(() -> addresses.set(address, Boolean.TRUE));
+      } else if (held) {
+        blocking(() -> linger(address, stream));
+      }
+    }));
+  }
+
+  /** How many consumers {@code address} has in the cluster, read on a worker. */
+  private Future<Integer> consumers(String address) {
+    return vertx.<Integer>executeBlocking(() -> subscribed.consumers(address), false)
+        .onFailure(e -> log.warn("History intake bookkeeping failed: {}", e.toString()));
   }
 
   /** Nobody listens on {@code address} but its intake: it stays for the stream's TTL. */
@@ -111,16 +114,13 @@ public final class ClusterIntake {
   /** An address's intake outlived its stream's TTL without subscribers: closed unless one came meanwhile. */
   private void expired(EntryEvent<String, Boolean> event) {
     String address = event.getKey();
-    blocking(() -> {
-      int consumers = subscribed.consumers(address);
-      context.runOnContext(v -> {
-        if (intakes.containsKey(address) && consumers <= 1) {
-          close(address);
-        } else if (consumers > 0 && members.isHomeOf(address)) {
-          blocking(() -> addresses.set(address, Boolean.TRUE));
-        }
-      });
-    });
+    consumers(address).onSuccess(consumers -> context.runOnContext(v -> {
+      if (intakes.containsKey(address) && consumers <= 1) {
+        close(address);
+      } else if (consumers > 0 && members.isHomeOf(address)) {
+        blocking(() -> addresses.set(address, Boolean.TRUE));
+      }
+    }));
   }
 
   /** Hubs joined or left: open the intakes this member is now the home of, close those it no longer is. */
