@@ -83,8 +83,9 @@ public final class ClusterIntake {
    * this intake's own included: what counts is whether any other is left.
    */
   private void consumersChanged(String address) {
-    HubConfig.Stream stream = history.streamOf(address);
-    if (stream == null || !members.isHomeOf(address)) {
+    // The home first: a hash, where the stream lookup would cache every address the cluster names.
+    HubConfig.Stream stream = members.isHomeOf(address) ? history.streamOf(address) : null;
+    if (stream == null) {
       return;
     }
     consumers(address).onSuccess(consumers -> context.runOnContext(v -> {
@@ -128,11 +129,11 @@ public final class ClusterIntake {
     blocking(() -> {
       Set<String> wanted = new HashSet<>(addresses.keySet());
       for (String address : subscribed.addresses()) {
-        if (history.streamOf(address) != null) {
+        if (members.isHomeOf(address) && history.streamOf(address) != null) {
           wanted.add(address);
         }
       }
-      wanted.removeIf(address -> history.streamOf(address) == null || !members.isHomeOf(address));
+      wanted.removeIf(address -> !members.isHomeOf(address) || history.streamOf(address) == null);
       context.runOnContext(v -> {
         for (String address : Set.copyOf(intakes.keySet())) {
           if (!wanted.contains(address)) {
