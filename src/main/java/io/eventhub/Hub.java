@@ -241,8 +241,7 @@ public final class Hub {
         .mapEmpty();
   }
 
-  /** Members of the cluster as this instance sees them; 1 when clustering is off. */
-  /** Hubs only: other Vert.x services may be members of the same cluster. */
+  /** Hubs in the cluster as this instance sees them (other Vert.x services may be members too); 1 when clustering is off. */
   public int clusterMembers() {
     return hubMembers == null ? 1 : hubMembers.count();
   }

@@ -16,10 +16,10 @@
  * per event: the kernel's part is the largest of what a delivery costs (54-71 % of the hub's CPU in
  * the benchmark's 1,000 × 200 runs). The interval adapts ({@code FlushPace}): 4× what the group's last
  * write took, between {@code bridge.flushIntervalMillis} (10 ms) and {@code maxFlushIntervalMillis}
- * (30 ms, the latency budget: p99 about 31 ms at 1,000 × 200), so that a big or slowed group carries more events per system call. A
- * {@link io.eventhub.delivery.Batch} holds one interval's frames for one loop and builds each
- * transport's bytes once for all its connections (one SockJS {@code a[...]} frame; the raw frames back
- * to back), at most 256 frames per write.
+ * (30 ms, the latency budget: p99 31-38 ms at 1,000 × 200), so that a big or slowed group carries
+ * more events per system call. A {@link io.eventhub.delivery.Batch} holds one interval's frames for
+ * one loop and builds each transport's bytes once for all its connections (one SockJS {@code a[...]}
+ * frame; the raw frames back to back), at most 256 frames per write.
  *
  * <p>{@link io.eventhub.delivery.Publisher} is where events enter (publish API, bridge clients): it
  * stamps the publish time, counts the event by source and, in a cluster, skips addresses no member

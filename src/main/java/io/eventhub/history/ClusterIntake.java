@@ -101,8 +101,7 @@ public final class ClusterIntake {
 
   /** How many consumers {@code address} has in the cluster, read on a worker. */
   private Future<Integer> consumers(String address) {
-    return vertx.<Integer>executeBlocking(() -> subscribed.consumers(address), false)
-        .onFailure(e -> log.warn("History intake bookkeeping failed: {}", e.toString()));
+    return vertx.<Integer>executeBlocking(() -> subscribed.consumers(address), false).onFailure(ClusterIntake::failed);
   }
 
   /** Nobody listens on {@code address} but its intake: it stays for the stream's TTL. */
@@ -127,12 +126,9 @@ public final class ClusterIntake {
   /** Hubs joined or left: open the intakes this member is now the home of, close those it no longer is. */
   private void rebalance() {
     blocking(() -> {
-      Set<String> wanted = new HashSet<>(addresses.keySet());
-      for (String address : subscribed.addresses()) {
-        if (members.isHomeOf(address) && history.streamOf(address) != null) {
-          wanted.add(address);
-        }
-      }
+      Set<String> known = addresses.keySet();
+      Set<String> wanted = new HashSet<>(known);
+      wanted.addAll(subscribed.addresses());
       wanted.removeIf(address -> !members.isHomeOf(address) || history.streamOf(address) == null);
       context.runOnContext(v -> {
         for (String address : Set.copyOf(intakes.keySet())) {
@@ -144,7 +140,9 @@ public final class ClusterIntake {
       });
       // Addresses subscribed now but not in the map yet (their home left before it wrote them).
       for (String address : wanted) {
-        addresses.putIfAbsent(address, Boolean.TRUE);
+        if (!known.contains(address)) {
+          addresses.putIfAbsent(address, Boolean.TRUE);
+        }
       }
     });
   }
@@ -164,10 +162,13 @@ public final class ClusterIntake {
 
   /** An event on a stream address: one without a position came from another JVM's service and gets one here. */
   private void take(Message<Object> message) {
+    // Positioned events (everything published through a hub) are the most: they cost one header lookup.
+    if (message.isSend() || message.headers().contains(History.POSITION_HEADER)) {
+      return;
+    }
     String address = message.address();
     HubConfig.Stream stream = history.streamOf(address);
-    if (message.isSend() || stream == null || message.headers().contains(History.POSITION_HEADER)
-        || !members.isHomeOf(address)) {
+    if (stream == null || !members.isHomeOf(address)) {
       return;
     }
     Object body = message.body();
@@ -185,6 +186,10 @@ public final class ClusterIntake {
     vertx.executeBlocking(() -> {
       task.run();
       return null;
-    }, false).onFailure(e -> log.warn("History intake bookkeeping failed: {}", e.toString()));
+    }, false).onFailure(ClusterIntake::failed);
+  }
+
+  private static void failed(Throwable e) {
+    log.warn("History intake bookkeeping failed: {}", e.toString());
   }
 }
