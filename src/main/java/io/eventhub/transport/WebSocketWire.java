@@ -73,7 +73,8 @@ final class WebSocketWire {
    * kernel's send queue) will take it to read, at the rate it read since the last sample
    * {@code intervalNanos} ago: what was written meanwhile less what the waiting grew by. -1 when
    * nothing was written to it meanwhile (a quiet client, or one the slow-consumer policy is dropping
-   * for: neither says how late deliveries run). Called by one sampling thread at a time.
+   * for) or it read nothing (stalled): neither says how late deliveries run. Called by one sampling
+   * thread at a time.
    */
   long outboundLagNanos(Map<String, Long> kernelQueues, long intervalNanos) {
     ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
@@ -92,7 +93,12 @@ final class WebSocketWire {
     if (waiting == 0) {
       return 0;
     }
-    return read <= 0 ? Long.MAX_VALUE / 4 : (long) (waiting * ((double) intervalNanos / read));
+    if (read <= 0) {
+      // Stalled, not late (a cut link, a frozen tab): the slow-consumer policy's business. Counted as
+      // late, one stalled client among few would be the median and refuse every publisher.
+      return -1;
+    }
+    return (long) (waiting * ((double) intervalNanos / read));
   }
 
   boolean open() {
