@@ -44,7 +44,12 @@ class RollingRestartTest {
   static final int SLOW_FLUSH_MILLIS = 300;
 
   /** One client's view: the numbers it received, across both connections. */
-  record Client(Transport transport, List<Integer> numbers, BridgeClient connection) {}
+  record Client(Transport transport, List<Integer> numbers, BridgeClient connection) {
+    /** Where the second connection's events begin, for a failure's message. */
+    String seam() {
+      return transport + " (events after the token from index " + numbers.size() + ")";
+    }
+  }
 
   @Test
   @DisplayName("SIGTERM: each client gets 4000 reconnect and a token, resumes on the second instance and misses no event")
@@ -91,6 +96,7 @@ class RollingRestartTest {
         }
 
         List<Client> resumed = new ArrayList<>();
+        List<String> seams = new ArrayList<>();
         for (int i = 0; i < clients.size(); i++) {
           Client client = clients.get(i);
           // What the hosted client does on open: the token first, then its subscriptions.
@@ -98,6 +104,7 @@ class RollingRestartTest {
           connection.send(new JsonObject().put("type", "resume").put("token", tokens.get(i)));
           connection.register(ADDRESS);
           resumed.add(new Client(client.transport(), client.numbers(), connection));
+          seams.add(client.seam());
         }
         // Some events after everyone is back, then the last one.
         int last = publishing.stopAfter(50);
@@ -112,7 +119,7 @@ class RollingRestartTest {
               ? client.numbers() : client.numbers().subList(1, client.numbers().size());
           int first = numbers.get(0);
           assertEquals(IntStream.rangeClosed(first, last).boxed().flatMap(n -> Stream.of(n, n)).toList(), numbers,
-              client.transport() + ": every event from its first to the last, once each, in order");
+              client.transport() + ": every event from its first to the last, once each, in order; " + seams);
           client.connection().close();
         }
       } finally {

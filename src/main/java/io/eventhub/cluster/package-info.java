@@ -22,5 +22,9 @@
  * <p>{@link io.eventhub.cluster.HubMembers} tells hubs from other Vert.x services in the same cluster
  * (a member attribute) and names, for a key, the one hub that looks after it (rendezvous hashing), so
  * that members agree without asking each other.
+ *
+ * <p>{@link io.eventhub.cluster.RouteProbe} tells when this member's own publishes to an address reach
+ * its new consumer there: Vert.x routes publishes by a cache of registrations that learns of a new one
+ * a little after the registration completes.
  */
 package io.eventhub.cluster;

@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.internal.ContextInternal;
+import io.eventhub.cluster.RouteProbe;
 import io.eventhub.history.History;
 import io.eventhub.history.Position;
 import io.eventhub.metrics.HubMetrics;
@@ -121,6 +122,18 @@ public final class FanOut {
     }
   }
 
+  /**
+   * Completes once this instance's own publishes to {@code address} reach its consumer (see
+   * {@link RouteProbe}); at once when nobody here subscribes to it.
+   */
+  public Future<Void> routed(String address) {
+    AddressEntry entry;
+    synchronized (this) {
+      entry = entries.get(address);
+    }
+    return entry == null ? Future.succeededFuture() : entry.routed();
+  }
+
   /** Event-bus consumers this instance holds: one per distinct subscribed address. */
   public synchronized int consumerCount() {
     return entries.size();
@@ -148,6 +161,8 @@ public final class FanOut {
     private int nextGroup;
     /** Only for stream addresses, decided once: the others pay nothing per event. */
     final Sequencer sequencer;
+    /** Made when first asked whether this instance's publishes reach the consumer yet. */
+    private volatile RouteProbe probe;
 
     AddressEntry(String address) {
       this.address = address;
@@ -182,6 +197,17 @@ public final class FanOut {
       return true;
     }
 
+    synchronized Future<Void> routed() {
+      if (consumerContext == null) {
+        return consumer.completion();
+      }
+      if (probe == null) {
+        probe = new RouteProbe(consumerContext, bus, address);
+      }
+      RouteProbe asked = probe;
+      return consumer.completion().compose(registered -> asked.routed());
+    }
+
     private LoopGroup groupFor(Context context) {
       for (LoopGroup group : groups) {
         if (group.context == context) {
@@ -192,6 +218,13 @@ public final class FanOut {
     }
 
     private void onMessage(Message<Object> message) {
+      if (RouteProbe.isProbe(message)) {
+        RouteProbe asked = probe;
+        if (asked != null) {
+          asked.received(message);
+        }
+        return;
+      }
       LoopGroup[] current = groups;
       if (current.length == 0) {
         return;

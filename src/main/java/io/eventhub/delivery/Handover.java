@@ -164,7 +164,8 @@ public final class Handover {
   /**
    * Takes over what the token's instance kept for the client: registers its subscriptions on
    * {@code connection} (through {@code register}, which returns when the registration is visible to
-   * the cluster) and returns the events it missed, in order.
+   * the cluster), waits until this instance's own publishes reach them, and returns the events it
+   * missed, in order.
    */
   public Future<List<OutboundFrame>> resume(String token, String sessionId, Function<String, Future<Void>> register) {
     int dot = token.indexOf('.');
@@ -176,9 +177,11 @@ public final class Handover {
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(REQUEST_TIMEOUT_MILLIS);
     return bus.<JsonObject>request(owner, request.copy().put("op", "claim"), options)
         .compose(claimed -> {
-          List<Future<Void>> registrations = new ArrayList<>();
-          claimed.body().getJsonArray("addresses").forEach(address -> registrations.add(register.apply((String) address)));
-          return Future.join(registrations);
+          List<String> addresses = claimed.body().getJsonArray("addresses").stream().map(String.class::cast).toList();
+          return Future.join(addresses.stream().map(register).toList())
+              // Until this instance routes its own publishes here, they reach only the instance that
+              // keeps the events: one published after the commit would be nobody's.
+              .compose(registered -> Future.join(addresses.stream().map(fanOut::routed).toList()));
         })
         .compose(registered -> bus.<JsonObject>request(owner, request.copy().put("op", "commit"), options))
         .map(committed -> committed.body().getJsonArray("events").stream().map(JsonObject.class::cast)

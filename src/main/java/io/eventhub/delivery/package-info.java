@@ -35,6 +35,8 @@
  * {@code shutdown.handoverSeconds}), and the client receives a resume token
  * ({@code <instance>.<secret>}, valid only with the same login session) before the 4000 close. The
  * instance it reconnects to claims the subscriptions over the event bus, registers them cluster-wide,
+ * waits until its own publishes reach them ({@code FanOut.routed}: Vert.x learns of a new consumer a
+ * little after its registration, and meanwhile routes even this member's publishes to the others only),
  * lets the flush interval hand over what it already held ({@code FanOut.settle}), and only then commits:
  * the kept events are written ahead of anything newer. Events that arrive both ways are recognised by
  * their bytes and publish stamp ({@code Replayed}) and written once. {@code Subscriber} is a connection

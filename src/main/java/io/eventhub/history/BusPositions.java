@@ -1,5 +1,6 @@
 package io.eventhub.history;
 
+import io.eventhub.cluster.RouteProbe;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 
@@ -7,7 +8,7 @@ import io.vertx.core.eventbus.Message;
  * Positions for events that services put on the bus themselves: an outbound interceptor stores each
  * event published to a stream address and sets its position header before the bus delivers it.
  * Events that entered through the hub's publisher already carry one and pass untouched, as do
- * addresses that are not streams (one cached lookup).
+ * addresses that are not streams (one cached lookup) and the hub's route probes.
  */
 public final class BusPositions {
   private BusPositions() {}
@@ -16,7 +17,7 @@ public final class BusPositions {
     bus.addOutboundInterceptor(context -> {
       Message<?> message = context.message();
       var stream = message.isSend() ? null : history.streamOf(message.address());
-      if (stream == null || message.headers().contains(History.POSITION_HEADER)) {
+      if (stream == null || message.headers().contains(History.POSITION_HEADER) || RouteProbe.isProbe(message)) {
         context.next();
         return;
       }

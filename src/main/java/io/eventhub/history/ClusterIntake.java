@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryExpiredListener;
 import io.eventhub.cluster.HubMembers;
+import io.eventhub.cluster.RouteProbe;
 import io.eventhub.cluster.SubscribedAddresses;
 import io.eventhub.config.HubConfig;
 import io.eventhub.metrics.HubMetrics;
@@ -163,7 +164,7 @@ public final class ClusterIntake {
   /** An event on a stream address: one without a position came from another JVM's service and gets one here. */
   private void take(Message<Object> message) {
     // Positioned events (everything published through a hub) are the most: they cost one header lookup.
-    if (message.isSend() || message.headers().contains(History.POSITION_HEADER)) {
+    if (message.isSend() || message.headers().contains(History.POSITION_HEADER) || RouteProbe.isProbe(message)) {
       return;
     }
     String address = message.address();

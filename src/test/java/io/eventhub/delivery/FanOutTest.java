@@ -4,6 +4,8 @@ import io.eventhub.testing.Await;
 import io.eventhub.testing.BridgeClient;
 import io.eventhub.testing.TestHub;
 import io.eventhub.testing.Transport;
+import io.eventhub.cluster.RouteProbe;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,8 +15,10 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The subscription table: bus consumers grow with distinct addresses, never with clients. */
 class FanOutTest {
@@ -92,5 +96,23 @@ class FanOutTest {
       clients.forEach(BridgeClient::close);
     }
     Await.until("every consumer is removed", Duration.ofSeconds(10), () -> fanOut.consumerCount() == 0);
+  }
+
+  @Test
+  @DisplayName("routed completes once the instance's own probe came back, and no probe (its own or another's) reaches a client")
+  void probesReachNoClient() throws Exception {
+    FanOut fanOut = hub.hub().bridge().fanOut();
+    try (BridgeClient client = Transport.RAW_WEBSOCKET.connect(hub.port())) {
+      client.register("demo.probed");
+      client.sync();
+      fanOut.routed("demo.probed").await(10, TimeUnit.SECONDS);
+      hub.vertx().eventBus().publish("demo.probed", null, new DeliveryOptions().addHeader(RouteProbe.HEADER, "someone-else"));
+      hub.vertx().eventBus().publish("demo.probed", new JsonObject().put("n", 1));
+      JsonObject rec = client.next();
+      assertEquals(1, rec.getJsonObject("body").getInteger("n"), "the first frame is the event: " + rec.encode());
+      client.sync();
+      assertEquals(0, client.pending(), "nothing else arrived");
+    }
+    assertTrue(fanOut.routed("demo.unsubscribed").succeeded(), "nobody here subscribes: nothing to wait for");
   }
 }

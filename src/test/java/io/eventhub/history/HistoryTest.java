@@ -232,6 +232,23 @@ class HistoryTest {
   }
 
   @Test
+  @DisplayName("the hub's route probes on a stream address are nobody's event: neither stored nor delivered")
+  void probesAreNotStored() throws Exception {
+    String address = "test.stream.probed";
+    String first = publish(address, 1).getString("position");
+    try (BridgeClient client = Transport.RAW_WEBSOCKET.connect(hub.port())) {
+      client.register(address);
+      client.sync();
+      hub.hub().bridge().fanOut().routed(address).await(10, java.util.concurrent.TimeUnit.SECONDS);
+      publish(address, 2);
+      JsonObject live = client.next();
+      assertEquals(2, live.getInteger("body"), live.encode());
+      assertOffsetsFollow(first, List.of(live));
+    }
+    assertEquals(List.of(1, 2), bodies(get("?address=" + address, 200)));
+  }
+
+  @Test
   @DisplayName("metrics: events stored, recoveries by outcome, events replayed, read latency")
   void metrics() {
     var registry = hub.hub().metrics().registry();
