@@ -32,9 +32,15 @@ final class WebSocketUpgrade {
 
   /**
    * Upgrades on the request's own context; null when the request is no WebSocket handshake this hub
-   * speaks, which has then been answered (400, or 426 for another protocol version).
+   * speaks, which has then been answered (400, or 426 for another protocol version), or when its
+   * connection is gone.
    */
   static FrameSocket accept(HttpServerRequest request, int maxMessageBytes, int writeQueueMaxBytes) {
+    Channel channel = ((ConnectionBase) request.connection()).channel();
+    if (!channel.isActive()) {
+      // Gone while its session was looked up (a tab closed, the idle timeout): nobody to answer.
+      return null;
+    }
     String refusal = refusal(request);
     if (refusal != null) {
       JsonErrors.send(request.response(), 400, "bad_request", refusal);
@@ -45,7 +51,6 @@ final class WebSocketUpgrade {
       JsonErrors.send(request.response(), 426, "upgrade_required", "WebSocket protocol version 13 (RFC 6455) only");
       return null;
     }
-    Channel channel = ((ConnectionBase) request.connection()).channel();
     FrameSocket socket = new FrameSocket(((HttpServerRequestInternal) request).context(), channel, maxMessageBytes);
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(writeQueueMaxBytes / 2, writeQueueMaxBytes));
     ChannelPipeline pipeline = channel.pipeline();

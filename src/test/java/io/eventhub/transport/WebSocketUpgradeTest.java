@@ -1,7 +1,11 @@
 package io.eventhub.transport;
 
+import io.eventhub.auth.SessionStore;
 import io.eventhub.testing.Await;
+import io.eventhub.testing.Credentials;
+import io.eventhub.testing.LogCapture;
 import io.eventhub.testing.Scrape;
+import io.eventhub.testing.TestDatabase;
 import io.eventhub.testing.TestHub;
 import io.eventhub.testing.WebSocketClients;
 import io.vertx.core.http.WebSocket;
@@ -18,6 +22,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The hub upgrades WebSockets itself (no Vert.x WebSocket per client): the handshake, fragments, pings,
@@ -84,6 +90,65 @@ class WebSocketUpgradeTest {
       Await.until("the connection is gone", Duration.ofSeconds(5), () -> hub.hub().bridge().connections().count() == 0);
       Await.until("Vert.x's gauge counts it gone", Duration.ofSeconds(5), () -> activeConnections(hub) == before);
     }
+  }
+
+  @Test
+  @DisplayName("a handshake whose connection is gone by the time its session is looked up ends quietly, raw and SockJS alike")
+  void connectionGoneDuringLookup() throws Exception {
+    TestDatabase db = TestDatabase.get();
+    assumeTrue(db.embedded() != null, "needs the embedded MariaDB, to hold a lookup by freezing it");
+    // The connection goes the hub's own way (its idle timeout) while the lookup waits: as a browser
+    // tab closed mid-handshake does, but at a moment the test can wait for.
+    JsonObject config = new JsonObject()
+        .put("http", new JsonObject().put("idleTimeoutSeconds", 1))
+        .put("auth", new JsonObject().put("mode", "session").put("revalidateSeconds", 0))
+        .put("database", db.hubConfig().put("queryTimeoutMillis", 20_000).put("connectTimeoutMillis", 20_000));
+    String warm = "gone-warm-0123456789abcdef";
+    db.session(warm, 93L, null, 3600);
+    try (TestHub hub = TestHub.start(config); LogCapture log = LogCapture.start()) {
+      SessionStore sessions = hub.hub().sessions();
+      // A first client, so that the pool holds a connection to ask the frozen server on.
+      connectClient(hub, warm);
+      for (String path : List.of("/eventbus/websocket", "/eventbus/000/gone0001/websocket")) {
+        String session = "gone-" + path.length() + "-0123456789abcdef";
+        db.session(session, 94L, null, 3600);
+        long queries = sessions.queries();
+        try (TestDatabase.Frozen frozen = db.freeze(); Socket socket = connect(hub)) {
+          send(socket, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              + "Sec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\nCookie: PHPSESSID=" + session + "\r\n\r\n");
+          Await.until("the session is asked for", Duration.ofSeconds(10), () -> sessions.queries() > queries);
+          assertClosedUnanswered(socket);
+        }
+        Await.until("the lookup is answered: " + attempts(hub), Duration.ofSeconds(20), () -> sessions.cached(session) != null);
+        // Clients after it pass through the same event loops, behind the answer to the one that is gone.
+        for (int i = 0; i < 4; i++) {
+          connectClient(hub, session);
+        }
+      }
+      assertEquals(List.of(), log.errors(), "nothing logged as an error");
+      Await.until("no connection left", Duration.ofSeconds(10), () -> hub.hub().bridge().connections().count() == 0);
+    }
+  }
+
+  /** The hub closes (or resets) the connection without having written a byte. */
+  private static void assertClosedUnanswered(Socket socket) throws IOException {
+    try {
+      assertEquals(-1, socket.getInputStream().read(), "closed, nothing written");
+    } catch (java.net.SocketException reset) {
+      assertTrue(reset.getMessage().contains("reset"), reset.toString());
+    }
+  }
+
+  private static void connectClient(TestHub hub, String session) {
+    WebSocketClients.connect(hub.port(), "/eventbus/websocket", Credentials.cookie("PHPSESSID", session), ws -> { })
+        .close().await();
+  }
+
+  private static java.util.Map<String, Double> attempts(TestHub hub) {
+    java.util.Map<String, Double> byOutcome = new java.util.TreeMap<>();
+    hub.hub().metrics().registry().find("eventhub.connection.attempts").counters()
+        .forEach(c -> byOutcome.put(c.getId().getTag("outcome"), c.count()));
+    return byOutcome;
   }
 
   /** Vert.x's gauge, which the Grafana dashboard shows; the scrape's own connection is in it too. */
