@@ -61,6 +61,7 @@ public final class ClusterMembership {
       public void memberRemoved(MembershipEvent event) {
         // The one line for an expected event: Hazelcast's and Vert.x's own reports of the broken
         // connections are kept out of the log (logback.xml, PeerLossLogFilter).
+        PeerLossLogFilter.memberLeft();
         log.warn("Cluster member {} left the cluster; {} members remain, master {}", address(event.getMember()),
             event.getMembers().size(), master(event));
       }

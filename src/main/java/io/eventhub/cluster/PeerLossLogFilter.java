@@ -7,6 +7,7 @@ import ch.qos.logback.core.spi.FilterReply;
 import org.slf4j.Marker;
 
 import java.net.ConnectException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Drops what Vert.x and Hazelcast log, on every survivor, about the broken connections of a member
@@ -30,7 +31,11 @@ import java.net.ConnectException;
  *     the master (the oldest) and the next one takes over: {@link ClusterMembership}'s line names the master;</li>
  * <li>Hazelcast's partition service, {@code Following unknown addresses are found in partition table}
  *     ("probably they have recently joined or left the cluster", it adds), the dead member still in a
- *     partition table sent just before its removal.</li>
+ *     partition table sent just before its removal;</li>
+ * <li>Hazelcast's migrations in the minute after a member left ({@link #memberLeft()}, or one of the
+ *     messages above): {@code Failure while executing MigrationInfo} with a partition stamp mismatch and
+ *     {@code Migration failed}, a migration planned before the departure that met the partition table
+ *     as it is after; the master plans it again. At any other time they pass.</li>
  * </ul>
  * Hazelcast's two connection loggers, which report nothing but connection errors, are quieted by level
  * in {@code logback.xml}.
@@ -42,21 +47,55 @@ public final class PeerLossLogFilter extends TurboFilter {
   static final String OPERATIONS = "com.hazelcast.spi.impl.operationservice.OperationService";
   static final String CLUSTER = "com.hazelcast.internal.cluster.ClusterService";
   static final String PARTITIONS = "com.hazelcast.internal.partition.InternalPartitionService";
+  static final String MIGRATION = "com.hazelcast.internal.partition.operation.MigrationRequestOperation";
+  static final String MIGRATIONS = "com.hazelcast.internal.partition.impl.MigrationManager";
+  private static final long DEPARTURE_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /** When a member was last seen leaving (nanoTime), or never. */
+  private static volatile long lastDepartureNanos = System.nanoTime() - 2 * DEPARTURE_WINDOW_NANOS;
+
+  /** A member left the cluster: the migrations that follow are its consequence for a while. */
+  public static void memberLeft() {
+    lastDepartureNanos = System.nanoTime();
+  }
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
     if (format == null || level == null || !level.isGreaterOrEqual(Level.WARN)) {
       return FilterReply.NEUTRAL;
     }
-    return switch (logger.getName()) {
-      case EVENT_BUS -> format.startsWith("Connecting to server ") && peerGone(t) ? FilterReply.DENY : FilterReply.NEUTRAL;
-      case CONNECTION -> format.endsWith("Connection reset by peer") ? FilterReply.DENY : FilterReply.NEUTRAL;
-      case MEMBERSHIP -> format.contains(" is suspected to be dead for reason: No connection") ? FilterReply.DENY : FilterReply.NEUTRAL;
-      case OPERATIONS -> format.contains("] Not Member! target: ") ? FilterReply.DENY : FilterReply.NEUTRAL;
-      case CLUSTER -> format.contains("] Mastership of ") && format.contains(" is accepted.") ? FilterReply.DENY : FilterReply.NEUTRAL;
-      case PARTITIONS -> format.contains("] Following unknown addresses are found in partition table") ? FilterReply.DENY : FilterReply.NEUTRAL;
-      default -> FilterReply.NEUTRAL;
+    boolean departure = switch (logger.getName()) {
+      case MEMBERSHIP -> format.contains(" is suspected to be dead for reason: No connection");
+      case OPERATIONS -> format.contains("] Not Member! target: ");
+      case CLUSTER -> format.contains("] Mastership of ") && format.contains(" is accepted.");
+      case PARTITIONS -> format.contains("] Following unknown addresses are found in partition table");
+      default -> false;
     };
+    if (departure) {
+      memberLeft();
+      return FilterReply.DENY;
+    }
+    boolean peerLoss = switch (logger.getName()) {
+      case EVENT_BUS -> format.startsWith("Connecting to server ") && peerGone(t);
+      case CONNECTION -> format.endsWith("Connection reset by peer");
+      case MIGRATION -> format.contains("] Failure while executing MigrationInfo") && stampMismatch(t) && afterDeparture();
+      case MIGRATIONS -> format.contains("] Migration failed: MigrationInfo") && afterDeparture();
+      default -> false;
+    };
+    return peerLoss ? FilterReply.DENY : FilterReply.NEUTRAL;
+  }
+
+  /** For tests: as if no member had ever left. */
+  static void forgetDepartures() {
+    lastDepartureNanos = System.nanoTime() - 2 * DEPARTURE_WINDOW_NANOS;
+  }
+
+  private static boolean afterDeparture() {
+    return System.nanoTime() - lastDepartureNanos < DEPARTURE_WINDOW_NANOS;
+  }
+
+  /** Hazelcast's own name for a partition table that changed under a migration (an internal class). */
+  private static boolean stampMismatch(Throwable t) {
+    return t != null && t.getClass().getName().equals("com.hazelcast.internal.partition.PartitionStateVersionMismatchException");
   }
 
   /** Refused: nothing listens there any more. Not a member: Hazelcast has removed it already. */

@@ -52,6 +52,26 @@ class PeerLossLogFilterTest {
   }
 
   @Test
+  @DisplayName("a failed migration is dropped in the minute after a member left, and passes at any other time")
+  void migrations() {
+    String failure = "[127.0.0.1]:36419 [event-hub] [5.3.8] Failure while executing MigrationInfo{partitionId=0}";
+    String failed = "[127.0.0.1]:36419 [event-hub] [5.3.8] Migration failed: MigrationInfo{partitionId=0}";
+    Throwable mismatch = new com.hazelcast.internal.partition.PartitionStateVersionMismatchException(5, 7);
+    PeerLossLogFilter.forgetDepartures();
+    assertEquals(FilterReply.NEUTRAL, decide(PeerLossLogFilter.MIGRATION, Level.WARN, failure, mismatch));
+    assertEquals(FilterReply.NEUTRAL, decide(PeerLossLogFilter.MIGRATIONS, Level.WARN, failed, null));
+    PeerLossLogFilter.memberLeft();
+    assertEquals(FilterReply.DENY, decide(PeerLossLogFilter.MIGRATION, Level.WARN, failure, mismatch));
+    assertEquals(FilterReply.DENY, decide(PeerLossLogFilter.MIGRATIONS, Level.WARN, failed, null));
+    assertEquals(FilterReply.NEUTRAL, decide(PeerLossLogFilter.MIGRATION, Level.WARN, failure, new IllegalStateException("boom")));
+    PeerLossLogFilter.forgetDepartures();
+    assertEquals(FilterReply.DENY, decide(PeerLossLogFilter.MEMBERSHIP, Level.WARN,
+        "[127.0.0.1]:42959 [event-hub] [5.3.8] Member [127.0.0.1]:43785 - 1089a46b is suspected to be dead for reason: No connection", null));
+    assertEquals(FilterReply.DENY, decide(PeerLossLogFilter.MIGRATIONS, Level.WARN, failed, null), "Hazelcast's own word that a member is gone counts too");
+    PeerLossLogFilter.forgetDepartures();
+  }
+
+  @Test
   @DisplayName("a connection reset is dropped; Vert.x's other unhandled connection errors, and other loggers, pass")
   void connectionsAndOthers() {
     assertEquals(FilterReply.DENY, decide(PeerLossLogFilter.CONNECTION, Level.ERROR,
