@@ -219,11 +219,15 @@ public final class Hub {
     Set<Integer> ports = Set.of(server.actualPort());
     vertx.executeBlocking(() -> {
       long now = System.nanoTime();
-      long interval = lastOutboundSample == 0 ? TimeUnit.MILLISECONDS.toNanos(OUTBOUND_SAMPLE_MILLIS) : now - lastOutboundSample;
+      long interval = now - lastOutboundSample;
+      // After a quiet spell (no sample for a while), what a client read over it says nothing of its rate
+      // now: bytes written a moment ago over a long interval would look very late. Such a sample only
+      // sets each client's baseline; the next one, a second later at most, measures.
+      boolean baseline = lastOutboundSample == 0 || interval > 2 * CALM_OUTBOUND_SAMPLE_NANOS;
       lastOutboundSample = now;
       Map<String, Long> kernelQueues = SendQueues.byPeer(ports);
-      lag.outbound(kernelQueues.values().stream().mapToLong(Long::longValue).sum(),
-          bridge.connections().typicalOutboundLagNanos(kernelQueues, interval));
+      long typicalLag = bridge.connections().typicalOutboundLagNanos(kernelQueues, interval);
+      lag.outbound(kernelQueues.values().stream().mapToLong(Long::longValue).sum(), baseline ? 0 : typicalLag);
       return null;
     }, true); // one sample at a time, in order
   }

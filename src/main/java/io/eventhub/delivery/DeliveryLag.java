@@ -86,9 +86,13 @@ public final class DeliveryLag {
     outboundLagNanos = typicalLagNanos;
   }
 
-  /** Worth sampling: deliveries were written since the last sample, or bytes waited then. */
+  /**
+   * Worth sampling: deliveries were written since the last sample, or bytes waited then, or it found
+   * them late. The last keeps a late sample from standing for good: publishers are refused while it
+   * stands, so nothing more may be written, and only a new sample can clear it.
+   */
   public boolean outboundActive() {
-    return written.sum() > 0 || outboundWaiting > 0;
+    return written.sum() > 0 || outboundWaiting > 0 || !outboundCalm();
   }
 
   /** The last sample found what waits in the sockets' buffers well within the bound (under a quarter of it). */
